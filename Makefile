@@ -1,0 +1,66 @@
+# Two commands set everything up: `make run` serves the demo site, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+CHROMIUM ?= /usr/bin/chromium
+PYTEST_ARGS ?=
+
+# The first interpreter that really runs and is Python 3.12 or newer. pyenv shims can exist yet fail
+# (a shim for a version that is not selected), so every candidate is run, not just looked up.
+define find_python
+for candidate in python3.14 python3.13 python3.12 python3 python \
+    $$(command -v pyenv >/dev/null 2>&1 && ls -d "$$(pyenv root)"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV) \
+    /usr/local/bin/python3.1[2-9] /usr/bin/python3.1[2-9]; do \
+  if "$$candidate" -c 'import sys, venv; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then \
+    echo "$$candidate"; exit 0; \
+  fi; \
+done; exit 1
+endef
+
+.PHONY: help
+help:
+	@echo "make run    set up .venv, migrate, load the demo journey and serve on http://$(HOST):$(PORT)"
+	@echo "make test   run the whole test suite (browser tests need $(CHROMIUM))"
+
+$(VENV)/.python-ok:
+	@if [ -x "$(PY)" ] && "$(PY)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then :; else \
+	  rm -rf "$(VENV)"; \
+	  python=$$($(find_python)) || { echo "No Python 3.12 or newer found. Install one (e.g. with pyenv) and retry." >&2; exit 1; }; \
+	  echo "Creating $(VENV) with $$python ($$("$$python" --version))"; \
+	  "$$python" -m venv "$(VENV)"; \
+	fi
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.python-ok requirements.txt
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+.PHONY: install
+install: $(VENV)/.installed
+
+.PHONY: run
+run: install
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py load_demo_journey
+	@echo "Serving on http://$(HOST):$(PORT)/  (organisers: http://$(HOST):$(PORT)/admin/)"
+	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+
+.PHONY: test
+test: install
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "!! Chromium not found at $(CHROMIUM): browser tests are SKIPPED on this machine.     !!"; \
+	  echo "!! Install it with: apt-get update && apt-get install -y chromium                   !!"; \
+	  echo "!! With CI=true a missing browser fails the run.                                    !!"; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	fi
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: clean
+clean:
+	rm -rf $(VENV) .pytest_cache staticfiles

@@ -1,0 +1,30 @@
+import tomllib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from papers.services import demo_schedule_fill, journey_import, journey_metadata_apply
+from readinggroup.demo import DEMO_ACCOUNTS, demo_accounts_ensure
+
+DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
+CURRENT_DEMO_WEEK = 3
+
+
+class Command(BaseCommand):
+    help = "Load the demo Deep-Learning-Journey (Weeks 1–4). Safe to run again: nothing is duplicated."
+
+    def handle(self, *args, **options):
+        source = (DEMO_DIR / "deep-learning-journey.md").read_text(encoding="utf-8")
+        imported = journey_import(source=source, publish=True)
+        metadata = tomllib.loads((DEMO_DIR / "journey-metadata.toml").read_text(encoding="utf-8"))
+        completed = journey_metadata_apply(metadata=metadata)
+        scheduled = demo_schedule_fill(today=timezone.localdate(), current_week_number=CURRENT_DEMO_WEEK)
+        changes = len(imported.changes) + len(completed.changes) + len(scheduled)
+        self.stdout.write(f"Demo journey loaded ({changes} change(s)).")
+        if settings.DEBUG:
+            demo_accounts_ensure()
+            self.stdout.write(self.style.SUCCESS("Demo logins (development only):"))
+            for account in DEMO_ACCOUNTS:
+                self.stdout.write(f"  {account.role:<10} {account.username} / {account.password}")

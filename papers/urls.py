@@ -1,0 +1,11 @@
+from django.urls import path
+
+from papers import views
+
+app_name = "papers"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("weeks/<int:number>/", views.week_detail, name="week_detail"),
+    path("weeks/<int:number>/papers/<int:position>/", views.paper_detail, name="paper_detail"),
+]

@@ -1,0 +1,19 @@
+from django.shortcuts import render
+
+from papers import selectors
+
+
+def home(request):
+    schedule = selectors.schedule_for(user=request.user)
+    return render(request, "papers/home.html", {"schedule": schedule})
+
+
+def week_detail(request, number: int):
+    page = selectors.week_page(number=number, user=request.user)
+    return render(request, "papers/week_detail.html", {"page": page, "week": page.week})
+
+
+def paper_detail(request, number: int, position: int):
+    paper = selectors.paper_for_page(number=number, position=position, user=request.user)
+    resources = selectors.group_resources(list(paper.resources.all()))
+    return render(request, "papers/paper_detail.html", {"paper": paper, "week": paper.week, "resources": resources})

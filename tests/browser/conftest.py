@@ -1,0 +1,98 @@
+"""Real-browser tests: Playwright driving the machine's own Chromium against ``live_server``.
+
+No browser is ever downloaded. Without Chromium the browser tests are skipped loudly, and fail when
+CI=true, so a CI machine without a browser cannot pass quietly.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
+# are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+SCREENSHOT_DIR = Path(__file__).resolve().parents[2] / "test-artifacts"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def chromium_executable():
+    path = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
+    if path:
+        return path
+    message = f"Chromium not found at {CHROMIUM}: install it with 'apt-get install -y chromium'."
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message} CI=true requires the browser tests to run.", pytrace=False)
+    pytest.skip(f"BROWSER TESTS SKIPPED. {message}")
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_executable):
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_executable, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(transactional_db, browser, live_server):
+    """Opens pages in fresh browser contexts (separate cookies: separate people or tabs).
+
+    The database comes first: the live server shares the in-memory test database only when it
+    starts after that database exists.
+    """
+    contexts = []
+    errors: list[str] = []
+
+    def open_page():
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1200, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        # Console errors include Content-Security-Policy violations and failed static files.
+        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        page.on("dialog", lambda dialog: errors.append(f"dialog opened: {dialog.message}") or dialog.dismiss())
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert not errors, f"script errors or dialogs in the browser: {errors}"
+
+
+@pytest.fixture
+def page(new_page):
+    """A page that fails the test on any script error or dialog; URLs are relative to the live server."""
+    return new_page()
+
+
+@pytest.fixture
+def screenshot(page, request):
+    def take(name: str) -> Path:
+        SCREENSHOT_DIR.mkdir(exist_ok=True)
+        path = SCREENSHOT_DIR / f"{request.node.name}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take

@@ -1,0 +1,29 @@
+from playwright.sync_api import expect
+
+from papers.models import Week
+from papers.services import organiser_grant
+from tests.factories import TEST_PASSWORD, UserFactory
+
+
+def test_organiser_schedules_a_week_with_a_paper_in_the_admin(page, transactional_db, screenshot):
+    organiser_grant(user=UserFactory(username="olivia"))
+    page.goto("/admin/login/?next=/admin/papers/week/add/")
+    page.get_by_label("Username").fill("olivia")
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.locator("#id_number").fill("5")
+    page.locator("#id_title").press_sequentially("Attention")
+    expect(page.locator("#id_slug")).to_have_value("5-attention")  # prefilled by the admin's script
+    page.locator("#id_intro").fill("Read **carefully**.")
+    page.get_by_text("Add another Paper").click()
+    page.locator("#id_papers-0-position").fill("1")
+    page.locator("#id_papers-0-title").fill("Attention Is All You Need")
+    page.get_by_role("button", name="Save and continue editing").last.click()
+
+    expect(page.locator(".messagelist")).to_contain_text("was added successfully")
+    expect(page.locator(".rendered-preview strong")).to_have_text("carefully")
+    screenshot("week-change")
+    week = Week.objects.get(number=5)
+    assert week.papers.get().title == "Attention Is All You Need"
+    assert week.review_scopes.get().label() == "Paper 1"

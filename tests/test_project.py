@@ -1,0 +1,84 @@
+import os
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Every named URL of the site and the test module that owns it: a new view needs a line here.
+URL_OWNERS = {
+    "papers:home": "tests/papers/test_views.py",
+    "papers:week_detail": "tests/papers/test_views.py",
+    "papers:paper_detail": "tests/papers/test_views.py",
+    "favicon": "tests/test_project.py",
+}
+
+
+def site_url_names(resolver=None, namespace=""):
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # Django's own admin, tested through tests/papers/test_admin.py
+            yield from site_url_names(pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}{pattern.name}"
+
+
+def test_every_url_has_a_test_owner():
+    assert sorted(site_url_names()) == sorted(URL_OWNERS)
+    for owner in URL_OWNERS.values():
+        assert (ROOT / owner).exists()
+
+
+@pytest.mark.django_db
+def test_no_model_changes_are_missing_a_migration():
+    out = StringIO()
+    call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    assert "No changes detected" in out.getvalue()
+
+
+def run_check(env_overrides, *args):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env.update(env_overrides)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", *args],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "readinggroup.settings"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_refuse_to_start_without_a_secret_key():
+    result = run_check({})
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is not set" in result.stderr
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = run_check(
+        {
+            "DJANGO_SECRET_KEY": "k3J9#qLw!v8Zp2@Rt6^Yx1&Nm4*Bc7(Df0)Gh5-Js9_Ku3+Lo8=Pq2",
+            "DJANGO_ALLOWED_HOSTS": "reading.example.org",
+        },
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_favicon_requests_are_sent_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"].endswith("favicon.svg")
+    icon = client.get(response["Location"])
+    icon.close()
+    assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"
