@@ -5,7 +5,6 @@ CI=true, so a CI machine without a browser cannot pass quietly.
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -37,9 +36,8 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def chromium_executable():
-    path = CHROMIUM if os.access(CHROMIUM, os.X_OK) else shutil.which("chromium")
-    if path:
-        return path
+    if os.access(CHROMIUM, os.X_OK):
+        return CHROMIUM
     message = f"Chromium not found at {CHROMIUM}: install it with 'apt-get install -y chromium'."
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{message} CI=true requires the browser tests to run.", pytrace=False)

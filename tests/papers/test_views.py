@@ -125,3 +125,11 @@ def test_home_query_count_does_not_grow_with_weeks(client):
     for number in range(3, 23):
         PaperFactory(week=WeekFactory(number=number, reading_starts=today))
     assert queries_for(client, reverse("papers:home")) == few
+
+
+def test_not_found_page_is_the_sites_own_and_leaks_nothing(client):
+    response = client.get("/weeks/999/")
+    content = response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in content and "See all weeks" in content
+    assert "Traceback" not in content and "urlpatterns" not in content
