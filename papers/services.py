@@ -3,14 +3,12 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
 from papers.journey_format import ParsedLink, ParsedWeek, parse_journey
 from papers.models import Paper, Resource, ReviewScope, Week
-from readinggroup.roles import ORGANISERS_GROUP
 
 
 @dataclass
@@ -111,7 +109,7 @@ def _import_week(parsed: ParsedWeek, report: ImportReport, publish: bool) -> Wee
 
 
 def _sync_default_scopes(week: Week, report: ImportReport | None = None) -> None:
-    for scope in week.review_scopes.filter(papers__isnull=True):
+    for scope in week.review_scopes.filter(papers__isnull=True, reviews__isnull=True):
         scope.delete()
         if report:
             report.record("delete", f"Week {week.number}, empty review scope {scope.position}")
@@ -235,19 +233,3 @@ def paper_positions_free(*, week: Week, papers: list[Paper]) -> None:
     top = max(week.papers.values_list("position", flat=True), default=0)
     for offset, paper in enumerate(papers, start=1):
         Paper.objects.filter(pk=paper.pk).update(position=top + offset)
-
-
-@transaction.atomic
-def organiser_grant(*, user) -> None:
-    """Make ``user`` an organiser: staff access to the admin and the curriculum permissions."""
-    user.is_staff = True
-    user.save(update_fields=["is_staff"])
-    user.groups.add(organisers_group_ensure())
-
-
-def organisers_group_ensure(using: str = "default") -> Group:
-    """The Organisers group exists and may manage the whole curriculum (and nothing else)."""
-    group, _ = Group.objects.using(using).get_or_create(name=ORGANISERS_GROUP)
-    permissions = Permission.objects.using(using).filter(content_type__app_label__in=["papers"])
-    group.permissions.add(*permissions)
-    return group

@@ -2,9 +2,13 @@
 
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+
+from readinggroup.services import organiser_grant, profile_update
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,6 @@ DEMO_ACCOUNTS = (
 @transaction.atomic
 def demo_accounts_ensure() -> None:
     """Create the demo organiser and members once; later runs leave them (and their passwords) alone."""
-    from papers.services import organiser_grant
-
     if not settings.DEBUG:
         raise RuntimeError("Demo accounts are only created when DEBUG is on.")
     user_model = get_user_model()
@@ -39,5 +41,7 @@ def demo_accounts_ensure() -> None:
         if created:
             user.set_password(account.password)
             user.save(update_fields=["password"])
+            EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+            profile_update(user=user, display_name=account.display_name, bio="")
         if account.role == "organiser":
             organiser_grant(user=user)

@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.urls import reverse
 
 from readinggroup.markup import render_markdown
 
@@ -34,3 +36,64 @@ class RenderedMarkdownModel(TimestampedModel):
             changed = set(update_fields)
             kwargs["update_fields"] = changed | {f"{f}_html" for f in self.markdown_fields if f in changed}
         super().save(*args, **kwargs)
+
+
+class Profile(TimestampedModel):
+    """What a member shows the group about themselves."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    display_name = models.CharField(max_length=80, blank=True, help_text="How the group sees your name.")
+    bio = models.TextField(max_length=1000, blank=True, help_text="A few words about you (plain text).")
+
+    class Meta:
+        ordering = ["user__username"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.user.get_username()
+
+    def get_absolute_url(self):
+        return reverse("member_profile", kwargs={"username": self.user.get_username()})
+
+
+def display_name(user) -> str:
+    """A member's display name, falling back to the username (profile prefetched where it matters)."""
+    profile = getattr(user, "profile", None) if user is not None else None
+    if profile is not None and profile.display_name:
+        return profile.display_name
+    return user.get_username() if user is not None else "Former member"
+
+
+class Invitation(TimestampedModel):
+    """An organiser's invitation; when the site is invite-only, it is the way in."""
+
+    email = models.EmailField()
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invitation_accepted",
+        editable=False,
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return f"Invitation for {self.email}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None
+
+    def get_absolute_url(self):
+        return reverse("invitation_accept", kwargs={"token": self.token})

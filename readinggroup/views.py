@@ -1,7 +1,42 @@
-from django.shortcuts import redirect
+from allauth.account.adapter import get_adapter
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+
+from readinggroup.adapter import INVITATION_SESSION_KEY
+from readinggroup.forms import ProfileForm
+from readinggroup.models import Invitation, Profile
+from readinggroup.services import profile_update
 
 
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's): send them to ours."""
     return redirect(static("favicon.svg"), permanent=True)
+
+
+@login_required
+def profile_edit(request):
+    profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        profile_update(user=request.user, display_name=form.cleaned_data["display_name"], bio=form.cleaned_data["bio"])
+        messages.success(request, "Your profile is saved.")
+        return redirect("reviews:member_detail", username=request.user.get_username())
+    return render(request, "account/profile_edit.html", {"form": form})
+
+
+def invitation_accept(request, token: str):
+    """Following an invitation link opens sign-up (also on an invite-only site) with the email filled in."""
+    invitation = get_object_or_404(Invitation, token=token)
+    if not invitation.is_open:
+        messages.info(request, "This invitation has already been used. Sign in with the account it created.")
+        return redirect("account_login")
+    if request.user.is_authenticated:
+        messages.info(request, "You are already signed in.")
+        return redirect("papers:home")
+    request.session[INVITATION_SESSION_KEY] = invitation.token
+    # The link reached this inbox, so that address needs no second verification.
+    get_adapter(request).stash_verified_email(request, invitation.email)
+    messages.success(request, "Welcome! Choose a username and password to join the reading group.")
+    return redirect("account_signup")

@@ -1,8 +1,9 @@
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
-from papers.services import organiser_grant
+from readinggroup.services import organiser_grant
 from tests.factories import UserFactory
 
 DEMO_README = Path(__file__).resolve().parents[1] / "papers" / "demo" / "deep-learning-journey.md"
@@ -17,6 +18,11 @@ def member(db):
 @pytest.fixture
 def other_member(db):
     return UserFactory(username="other")
+
+
+@pytest.fixture
+def unverified_user(db):
+    return UserFactory(username="unverified", verified=False)
 
 
 @pytest.fixture
@@ -41,3 +47,11 @@ def organiser_client(client, organiser):
 @pytest.fixture
 def seed_text():
     return DEMO_README.read_text(encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; no test inherits another's."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,8 +1,10 @@
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from papers.models import Paper, Resource, ReviewScope, Week
+from reviews.models import Comment, Review
 
 TEST_PASSWORD = "a-good-test-password"
 
@@ -11,10 +13,17 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = get_user_model()
         django_get_or_create = ["username"]
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"member{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
     password = factory.django.Password(TEST_PASSWORD)
+
+    @factory.post_generation
+    def verified(user, create, extracted, **kwargs):
+        """Members have verified their email unless the test says ``verified=False``."""
+        if create and extracted is not False:
+            EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
 
 
 class WeekFactory(factory.django.DjangoModelFactory):
@@ -55,3 +64,25 @@ class ReviewScopeFactory(factory.django.DjangoModelFactory):
 
     week = factory.SubFactory(WeekFactory)
     position = factory.Sequence(lambda n: n + 1)
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Review
+
+    scope = factory.SubFactory(ReviewScopeFactory)
+    author = factory.SubFactory(UserFactory)
+    summary = "The paper trains a network with back-propagation."
+    confusions = "Why does the gradient not vanish?"
+    questions = "Would this work with ReLU?"
+    status = Review.Status.PUBLISHED
+    published_at = factory.LazyFunction(timezone.now)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Comment
+
+    review = factory.SubFactory(ReviewFactory)
+    author = factory.SubFactory(UserFactory)
+    body = factory.Sequence(lambda n: f"Comment number {n}")

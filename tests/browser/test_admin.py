@@ -1,16 +1,19 @@
+import re
+
 from playwright.sync_api import expect
 
 from papers.models import Week
-from papers.services import organiser_grant
+from readinggroup.services import organiser_grant
 from tests.factories import TEST_PASSWORD, UserFactory
 
 
 def test_organiser_schedules_a_week_with_a_paper_in_the_admin(page, transactional_db, screenshot):
     organiser_grant(user=UserFactory(username="olivia"))
-    page.goto("/admin/login/?next=/admin/papers/week/add/")
-    page.get_by_label("Username").fill("olivia")
+    page.goto("/admin/papers/week/add/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))  # the admin signs in through the site's sign-in
+    page.get_by_label("Username or email").fill("olivia")
     page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("button", name="Sign In").click()
 
     page.locator("#id_number").fill("5")
     page.locator("#id_title").press_sequentially("Attention")

@@ -1,0 +1,55 @@
+from django import forms
+
+from reviews.models import Comment, Review
+
+PROMPTS = {
+    "summary": "What do the papers set out to do, how, and what do they find? In your own words.",
+    "confusions": "What did you not understand? Equations, steps, claims you could not follow.",
+    "questions": "What would you like the group to discuss at the meeting?",
+}
+
+
+class ReviewForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Review
+        fields = ["summary", "confusions", "questions"]
+        widgets = {name: forms.Textarea(attrs={"rows": 8}) for name in ["summary", "confusions", "questions"]}
+        help_texts = PROMPTS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in Review.markdown_fields:
+            self.fields[name].widget.attrs["aria-describedby"] = f"id_{name}_helptext"
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def parts(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(name, "") for name in Review.markdown_fields}
+
+
+class CommentForm(forms.ModelForm):
+    parent = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        labels = {"body": "Comment"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {"body": "Markdown works: *emphasis*, `code`, lists, links."}
+
+
+class CommentEditForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Comment
+        fields = ["body"]
+        labels = {"body": "Comment"}
+        widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version

@@ -1,0 +1,113 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from readinggroup.models import RenderedMarkdownModel, TimestampedModel
+
+REVIEW_PART_MAX_LENGTH = 20_000
+COMMENT_MAX_LENGTH = 10_000
+
+
+class Review(RenderedMarkdownModel):
+    """One member's review of one review scope: summary, confusions and discussion questions."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    scope = models.ForeignKey("papers.ReviewScope", on_delete=models.PROTECT, related_name="reviews")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
+    summary = models.TextField(max_length=REVIEW_PART_MAX_LENGTH, blank=True)
+    summary_html = models.TextField(blank=True, editable=False)
+    confusions = models.TextField(max_length=REVIEW_PART_MAX_LENGTH, blank=True)
+    confusions_html = models.TextField(blank=True, editable=False)
+    questions = models.TextField("discussion questions", max_length=REVIEW_PART_MAX_LENGTH, blank=True)
+    questions_html = models.TextField(blank=True, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    published_at = models.DateTimeField(null=True, blank=True, help_text="When it was first published.")
+    edited_at = models.DateTimeField(null=True, blank=True, help_text="Last change after it was published.")
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every save; refuses stale edits.")
+
+    markdown_fields = ("summary", "confusions", "questions")
+
+    class Meta:
+        ordering = ["-published_at", "-created"]
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "author"], name="review_one_per_member_per_scope"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(published_at__isnull=False), name="review_published_has_time"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Review by {self.author} of {self.scope}"
+
+    def get_absolute_url(self):
+        return reverse("reviews:review_detail", kwargs={"pk": self.pk})
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_edited(self) -> bool:
+        return self.edited_at is not None
+
+    @property
+    def parts(self) -> list[tuple[str, str]]:
+        return [
+            ("Summary", self.summary_html),
+            ("Confusions", self.confusions_html),
+            ("Discussion questions", self.questions_html),
+        ]
+
+
+class ReadingChoice(TimestampedModel):
+    """A member chose "I will not write one — show me" for a scope. Kept so organisers can see it."""
+
+    scope = models.ForeignKey("papers.ReviewScope", on_delete=models.CASCADE, related_name="reading_choices")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_choices")
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = "opt-out from writing first"
+        verbose_name_plural = "opt-outs from writing first"
+        constraints = [models.UniqueConstraint(fields=["scope", "member"], name="reading_choice_once_per_scope")]
+
+    def __str__(self):
+        return f"{self.member} chose to read {self.scope} without writing"
+
+
+class Comment(RenderedMarkdownModel):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies")
+    body = models.TextField(max_length=COMMENT_MAX_LENGTH)
+    body_html = models.TextField(blank=True, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, help_text="Deleted by its author; replies stay.")
+    hidden_at = models.DateTimeField(null=True, blank=True, help_text="Hidden by an organiser.")
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    markdown_fields = ("body",)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+    def __str__(self):
+        return f"Comment by {self.author} on review {self.review_id}"
+
+    def get_absolute_url(self):
+        return f"{self.review.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_tombstone(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None

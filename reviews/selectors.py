@@ -1,0 +1,103 @@
+"""Read-side queries for review pages; each runs a fixed number of queries whatever the data size."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from papers.models import Paper, ReviewScope
+from readinggroup.roles import is_member, is_organiser
+from reviews.models import Comment, ReadingChoice, Review
+from reviews.permissions import readable_reviews_q
+
+VISIBLE_COMMENTS = Q(comments__deleted_at__isnull=True, comments__hidden_at__isnull=True)
+
+
+def readable_reviews(user):
+    """Every review ``user`` may read in full, with what list pages show of it."""
+    return (
+        Review.objects.filter(readable_reviews_q(user))
+        .select_related("author__profile", "scope__week")
+        .annotate(comment_count=Count("comments", filter=VISIBLE_COMMENTS))
+    )
+
+
+@dataclass
+class ScopePanel:
+    scope: ReviewScope
+    own: Review | None = None
+    reviews: list[Review] = field(default_factory=list)
+    published_count: int = 0
+    unlocked: bool = False
+    opted_out: bool = False
+
+    @property
+    def others_count(self) -> int:
+        own_published = 1 if self.own is not None and self.own.is_published else 0
+        return self.published_count - own_published
+
+    @property
+    def hidden_count(self) -> int:
+        return 0 if self.unlocked else self.others_count
+
+
+def week_review_panels(*, week, scopes: list[ReviewScope], user, now=None) -> list[ScopePanel]:
+    """Per review scope of ``week``: the user's own review, the others' reviews they may read, and how
+    many are hidden from them by the write-first rule."""
+    now = now or timezone.now()
+    panels = {scope.pk: ScopePanel(scope=scope) for scope in scopes}
+    published = Review.objects.filter(scope__in=scopes, status=Review.Status.PUBLISHED)
+    for row in published.values("scope").annotate(n=Count("pk")):
+        panels[row["scope"]].published_count = row["n"]
+    member = is_member(user)
+    if member:
+        for review in Review.objects.filter(scope__in=scopes, author=user):
+            panels[review.scope_id].own = review
+        for scope_id in ReadingChoice.objects.filter(scope__in=scopes, member=user).values_list("scope", flat=True):
+            panels[scope_id].opted_out = True
+    meeting_started = week.meeting_at is not None and week.meeting_at <= now
+    organiser = is_organiser(user)
+    for panel in panels.values():
+        own_published = panel.own is not None and panel.own.is_published
+        panel.unlocked = organiser or (member and (own_published or panel.opted_out or meeting_started))
+    if member or organiser:
+        others = readable_reviews(user).filter(scope__in=scopes, status=Review.Status.PUBLISHED)
+        if user.is_authenticated:
+            others = others.exclude(author=user)
+        for review in others.order_by("published_at", "pk"):
+            panels[review.scope_id].reviews.append(review)
+    return list(panels.values())
+
+
+def review_for_page(*, pk: int) -> Review | None:
+    """The review with what its page shows; access is decided by ``permissions.review_access``."""
+    return (
+        Review.objects.select_related("author__profile", "scope__week")
+        .prefetch_related(Prefetch("scope__papers", queryset=Paper.objects.order_by("position")))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def comment_tree(*, review: Review) -> list[Comment]:
+    """The review's comments as a tree: top-level comments, each with ``children`` in posting order."""
+    comments = list(
+        Comment.objects.filter(review=review).select_related("author__profile", "hidden_by").order_by("created", "pk")
+    )
+    children: dict[int | None, list[Comment]] = defaultdict(list)
+    for comment in comments:
+        children[comment.parent_id].append(comment)
+    for comment in comments:
+        comment.children = children.get(comment.pk, [])
+    return children.get(None, [])
+
+
+def member_published_reviews(*, member, viewer):
+    """``member``'s published reviews that ``viewer`` may read, newest first."""
+    return (
+        readable_reviews(viewer)
+        .filter(author=member, status=Review.Status.PUBLISHED)
+        .prefetch_related(Prefetch("scope__papers", queryset=Paper.objects.order_by("position")))
+        .order_by("-published_at", "-pk")
+    )

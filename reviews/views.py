@@ -1,0 +1,287 @@
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from papers.models import ReviewScope, Week
+from readinggroup.markup import render_markdown
+from readinggroup.roles import is_member, is_organiser
+from reviews import permissions, selectors, services
+from reviews.forms import CommentEditForm, CommentForm, ReviewForm
+from reviews.models import Comment, Review
+from reviews.permissions import ReviewAccess
+
+REVIEWS_PER_PAGE = 10
+
+
+def _scope_or_404(user, number: int, position: int) -> ReviewScope:
+    return get_object_or_404(
+        ReviewScope.objects.select_related("week").prefetch_related("papers"),
+        week__in=Week.objects.visible_to(user),
+        week__number=number,
+        position=position,
+    )
+
+
+def _require_member(request):
+    """Signed-in accounts without a verified email are sent to verify it; nothing else is shown."""
+    if not is_member(request.user):
+        raise PermissionDenied("Verify your email address first: reviews and comments are for verified members.")
+
+
+def _readable_review_or_refuse(request, pk: int) -> Review:
+    review = selectors.review_for_page(pk=pk)
+    if review is None:
+        raise Http404("No such review.")
+    access = permissions.review_access(request.user, review)
+    if access == ReviewAccess.NOT_FOUND:
+        raise Http404("No such review.")
+    if access == ReviewAccess.SIGN_IN:
+        raise _SignIn()
+    if access == ReviewAccess.VERIFY_EMAIL:
+        raise PermissionDenied("Verify your email address to read the group's reviews.")
+    if access == ReviewAccess.WRITE_FIRST:
+        raise _WriteFirst(review)
+    return review
+
+
+class _SignIn(Exception):
+    pass
+
+
+class _WriteFirst(Exception):
+    def __init__(self, review):
+        self.review = review
+
+
+def _refusal_response(request, refusal):
+    if isinstance(refusal, _SignIn):
+        return redirect_to_login(request.get_full_path())
+    scope = refusal.review.scope
+    context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all())}
+    return render(request, "reviews/write_first.html", context, status=403)
+
+
+def review_detail(request, pk: int):
+    try:
+        review = _readable_review_or_refuse(request, pk)
+    except (_SignIn, _WriteFirst) as refusal:
+        return _refusal_response(request, refusal)
+    return _render_review(request, review, CommentForm())
+
+
+def _render_review(request, review, comment_form, status=200):
+    user = request.user
+    context = {
+        "review": review,
+        "week": review.scope.week,
+        "papers": list(review.scope.papers.all()),
+        "comments": selectors.comment_tree(review=review),
+        "comment_form": comment_form,
+        "can_edit": permissions.can_edit_review(user, review),
+        "can_comment": permissions.can_comment(user, review),
+        "is_organiser": is_organiser(user),
+    }
+    return render(request, "reviews/review_detail.html", context, status=status)
+
+
+@login_required
+def review_write(request, number: int, position: int):
+    scope = _scope_or_404(request.user, number, position)
+    _require_member(request)
+    review = Review.objects.filter(scope=scope, author=request.user).first()
+    preview = conflict = None
+    status = 200
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        action = request.POST.get("action", "draft")
+        if form.is_valid() and action == "preview":
+            preview = [(form.fields[name].label, render_markdown(text)) for name, text in form.parts().items()]
+        elif form.is_valid():
+            try:
+                saved = services.review_save(
+                    scope=scope,
+                    author=request.user,
+                    parts=form.parts(),
+                    version=form.cleaned_data["version"],
+                    publish=action == "publish",
+                )
+            except services.StaleEdit as stale:
+                conflict, status = stale.current, 409
+                form.data = form.data.copy()
+                form.data["version"] = conflict.version if conflict else ""
+                messages.error(
+                    request,
+                    "Not saved: this review was changed in another tab or window since you opened it. "
+                    "Your text is still in the form below and the saved version is shown above it. "
+                    "Combine them, then save again.",
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return _after_review_save(request, saved, action)
+    else:
+        form = ReviewForm(instance=review)
+    context = {
+        "scope": scope,
+        "week": scope.week,
+        "papers": list(scope.papers.all()),
+        "review": review,
+        "form": form,
+        "preview": preview,
+        "conflict": conflict,
+        "autosave_key": f"review:{request.user.pk}:{scope.pk}",
+    }
+    return render(request, "reviews/review_form.html", context, status=status)
+
+
+def _after_review_save(request, review, action):
+    if review.is_published and action == "publish":
+        messages.success(request, "Your review is published. You can now read the others' reviews of these papers.")
+        return redirect(review)
+    if review.is_published:
+        messages.success(request, "Your changes are saved. The review shows as edited.")
+        return redirect(review)
+    time = timezone.localtime(review.updated).strftime("%H:%M")
+    messages.success(request, f"Draft saved at {time}. Only you can see it.")
+    return redirect("reviews:review_write", number=review.scope.week.number, position=review.scope.position)
+
+
+@login_required
+@require_POST
+def review_unpublish(request, pk: int):
+    review = get_object_or_404(Review.objects.select_related("scope__week"), pk=pk, author=request.user)
+    _require_member(request)
+    services.review_unpublish(review=review)
+    messages.success(request, "Your review is a private draft again. Its comments are hidden until you publish it.")
+    return redirect("reviews:review_write", number=review.scope.week.number, position=review.scope.position)
+
+
+@login_required
+@require_POST
+def reading_choice(request, number: int, position: int):
+    scope = _scope_or_404(request.user, number, position)
+    _require_member(request)
+    services.reading_choice_record(scope=scope, member=request.user)
+    messages.success(
+        request,
+        "You can now read the others' reviews of these papers. The organisers can see that you chose to "
+        "read without writing first — you can still write yours.",
+    )
+    return redirect(f"{scope.week.get_absolute_url()}#scope-{scope.position}")
+
+
+@login_required
+@require_POST
+def comment_create(request, pk: int):
+    try:
+        review = _readable_review_or_refuse(request, pk)
+    except (_SignIn, _WriteFirst) as refusal:
+        return _refusal_response(request, refusal)
+    if not permissions.can_comment(request.user, review):
+        raise PermissionDenied("Only verified members can comment on published reviews.")
+    form = CommentForm(request.POST)
+    parent = None
+    if form.is_valid() and form.cleaned_data.get("parent"):
+        parent = Comment.objects.filter(pk=form.cleaned_data["parent"], review=review).first()
+        if parent is None:
+            form.add_error(None, "The comment you replied to no longer exists.")
+    if form.is_valid():
+        try:
+            comment = services.comment_create(
+                review=review, author=request.user, body=form.cleaned_data["body"], parent=parent
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Your reply is posted." if parent else "Your comment is posted.")
+            return redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
+    return render(
+        request, "reviews/comment_form.html", {"review": review, "form": form, "parent": parent}, status=400
+    )
+
+
+def _own_comment_or_404(request, pk: int) -> Comment:
+    comment = get_object_or_404(Comment.objects.select_related("review"), pk=pk)
+    try:
+        _readable_review_or_refuse(request, comment.review_id)
+    except (_SignIn, _WriteFirst) as refusal:
+        raise Http404("No such comment.") from refusal
+    return comment
+
+
+@login_required
+def comment_edit(request, pk: int):
+    comment = _own_comment_or_404(request, pk)
+    if not permissions.can_edit_comment(request.user, comment):
+        raise PermissionDenied("You can only edit your own comments.")
+    conflict = None
+    if request.method == "POST":
+        form = CommentEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.comment_update(
+                    comment=comment, body=form.cleaned_data["body"], version=form.cleaned_data["version"]
+                )
+            except services.StaleEdit as stale:
+                conflict = stale.current
+                form.data = form.data.copy()
+                form.data["version"] = conflict.version
+                messages.error(
+                    request,
+                    "Not saved: this comment was changed elsewhere since you opened it. Your text is kept below.",
+                )
+            else:
+                messages.success(request, "Your comment is updated.")
+                return redirect(comment)
+    else:
+        form = CommentEditForm(instance=comment)
+    context = {"comment": comment, "review": comment.review, "form": form, "conflict": conflict}
+    return render(request, "reviews/comment_edit.html", context, status=409 if conflict else 200)
+
+
+@login_required
+def comment_delete(request, pk: int):
+    comment = _own_comment_or_404(request, pk)
+    if not permissions.can_delete_comment(request.user, comment):
+        raise PermissionDenied("You can only delete your own comments.")
+    if request.method == "POST":
+        review = comment.review
+        tombstone = services.comment_delete(comment=comment)
+        messages.success(
+            request,
+            "Your comment is deleted; the replies to it stay." if tombstone else "Your comment is deleted.",
+        )
+        return redirect(review)
+    return render(request, "reviews/comment_delete.html", {"comment": comment, "review": comment.review})
+
+
+@login_required
+@require_POST
+def comment_hide(request, pk: int):
+    comment = _own_comment_or_404(request, pk)
+    if not permissions.can_hide_comment(request.user, comment):
+        raise PermissionDenied("Only organisers can hide comments.")
+    hide = request.POST.get("hidden") == "1"
+    services.comment_set_hidden(comment=comment, hidden=hide, by=request.user)
+    messages.success(request, "The comment is hidden from members." if hide else "The comment is visible again.")
+    return redirect(comment)
+
+
+@login_required
+def member_detail(request, username: str):
+    if not (is_member(request.user) or is_organiser(request.user)):
+        raise PermissionDenied("Member pages are for verified members.")
+    member = get_object_or_404(get_user_model().objects.select_related("profile"), username=username, is_active=True)
+    reviews = selectors.member_published_reviews(member=member, viewer=request.user)
+    page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"member": member, "page_obj": page, "is_self": member.pk == request.user.pk}
+    return render(request, "reviews/member_detail.html", context)
+
+

@@ -1,0 +1,84 @@
+// Keeps a copy of the review being written in this browser, so a closed tab or a crash loses nothing.
+// The server copy wins whenever it is newer than the text kept here.
+(function () {
+  "use strict";
+  const form = document.querySelector("form[data-autosave-key]");
+  if (!form || !("localStorage" in window)) {
+    return;
+  }
+  const key = "readinggroup:" + form.dataset.autosaveKey;
+  const version = form.dataset.autosaveVersion || "";
+  const fields = Array.from(form.querySelectorAll("textarea[name]"));
+  const status = document.getElementById("autosave-status");
+  const serverValues = Object.fromEntries(fields.map((field) => [field.name, field.value]));
+
+  function read() {
+    try {
+      return JSON.parse(window.localStorage.getItem(key) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function timeOf(milliseconds) {
+    return new Date(milliseconds).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function save() {
+    const values = Object.fromEntries(fields.map((field) => [field.name, field.value]));
+    const savedAt = Date.now();
+    try {
+      window.localStorage.setItem(key, JSON.stringify({ version: version, savedAt: savedAt, values: values }));
+      status.textContent = "Kept in this browser at " + timeOf(savedAt) + ". Save draft to store it on the site.";
+    } catch (error) {
+      status.textContent = "This browser could not keep a copy; save your draft now and then.";
+    }
+  }
+
+  function fill(values) {
+    fields.forEach((field) => {
+      if (Object.prototype.hasOwnProperty.call(values, field.name)) {
+        field.value = values[field.name];
+      }
+    });
+  }
+
+  function offerUndo(label, values) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "button-link";
+    button.textContent = label;
+    button.addEventListener("click", () => {
+      fill(values);
+      window.localStorage.removeItem(key);
+      status.textContent = "Done.";
+    });
+    status.append(" ", button);
+  }
+
+  const kept = read();
+  const differs = kept && kept.values && fields.some((field) => (kept.values[field.name] ?? field.value) !== field.value);
+  if (form.dataset.autosaveRestore === "off") {
+    save(); // the page already shows the typed text next to the saved one
+  } else if (differs && kept.version === version) {
+    fill(kept.values);
+    status.textContent = "Restored text you had not saved yet (kept in this browser at " + timeOf(kept.savedAt) + ").";
+    offerUndo("Discard it and show the saved review", serverValues);
+  } else if (differs) {
+    status.textContent = "This browser kept text from an older version of this review (" + timeOf(kept.savedAt) + ").";
+    offerUndo("Restore that text", kept.values);
+  }
+
+  let timer = null;
+  form.addEventListener("input", () => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(save, 400);
+  });
+  form.addEventListener("submit", (event) => {
+    if (event.submitter && event.submitter.value !== "preview") {
+      window.localStorage.removeItem(key);
+    } else {
+      save();
+    }
+  });
+})();

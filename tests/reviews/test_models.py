@@ -1,0 +1,26 @@
+import pytest
+from django.db import IntegrityError, transaction
+
+from tests.factories import CommentFactory, ReviewFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_member_has_one_review_per_scope(published_review):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewFactory(scope=published_review.scope, author=published_review.author)
+
+
+def test_a_published_review_needs_a_publish_time(scope, member):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReviewFactory(scope=scope, author=member, status="published", published_at=None)
+
+
+def test_review_parts_and_comments_are_rendered_and_sanitised_on_save(scope, member):
+    review = ReviewFactory(
+        scope=scope, author=member, summary="**bold** <script>alert(1)</script>", questions="[x](javascript:alert(1))"
+    )
+    assert "<strong>bold</strong>" in review.summary_html and "<script>" not in review.summary_html
+    assert "javascript" not in review.questions_html
+    comment = CommentFactory(review=review, body="*why*?")
+    assert comment.body_html == "<p><em>why</em>?</p>"

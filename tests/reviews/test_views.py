@@ -1,0 +1,263 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from reviews.models import Comment, Review
+from tests.factories import CommentFactory, ReviewFactory, ReviewScopeFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PARTS = {"summary": "My **summary**", "confusions": "Section 2.3", "questions": "Why tanh?"}
+
+
+def write_url(scope):
+    return reverse("reviews:review_write", args=[scope.week.number, scope.position])
+
+
+def test_member_saves_a_draft_that_stays_private(client, member, other_member, scope):
+    client.force_login(member)
+    response = client.post(write_url(scope), {**PARTS, "version": "", "action": "draft"}, follow=True)
+    review = Review.objects.get(author=member)
+    assert review.status == Review.Status.DRAFT and review.summary == "My **summary**"
+    assert "Draft saved at" in response.content.decode()
+    client.force_login(other_member)
+    assert client.get(review.get_absolute_url()).status_code == 404
+
+
+def test_preview_renders_without_saving(client, member, scope):
+    client.force_login(member)
+    response = client.post(write_url(scope), {**PARTS, "version": "", "action": "preview"})
+    content = response.content.decode()
+    assert "<strong>summary</strong>" in content and "Nothing is saved yet" in content
+    assert "My **summary**" in content  # the text is still in the form
+    assert not Review.objects.exists()
+
+
+def test_publishing_shows_the_review_with_its_three_parts(client, member, scope):
+    client.force_login(member)
+    response = client.post(write_url(scope), {**PARTS, "version": "", "action": "publish"}, follow=True)
+    content = response.content.decode()
+    assert response.redirect_chain[-1][0] == Review.objects.get().get_absolute_url()
+    assert "Your review is published" in content
+    for heading in ("Summary", "Confusions", "Discussion questions"):
+        assert f">{heading}</h2>" in content
+    assert "<strong>summary</strong>" in content and "Gradient-Based Learning" in content
+
+
+def test_publishing_with_a_missing_part_keeps_all_the_text(client, member, scope):
+    client.force_login(member)
+    response = client.post(write_url(scope), {**PARTS, "questions": "", "version": "", "action": "publish"})
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "To publish, fill in every part" in content
+    assert "My **summary**" in content and "Section 2.3" in content
+    assert not Review.objects.exists()
+
+
+def test_editing_a_published_review_marks_it_edited(client, member, scope):
+    review = ReviewFactory(scope=scope, author=member)
+    client.force_login(member)
+    client.post(write_url(scope), {**PARTS, "version": review.version, "action": "save"})
+    review.refresh_from_db()
+    assert review.is_published and review.is_edited
+    assert "· <span class=\"edited\">edited" in client.get(review.get_absolute_url()).content.decode()
+
+
+def test_stale_edit_is_refused_and_both_texts_stay_on_the_page(client, member, scope):
+    review = ReviewFactory(scope=scope, author=member, summary="Saved in the other tab")
+    stale_version = review.version
+    review.summary = "Saved in the other tab, again"
+    review.version += 1
+    review.save()
+    client.force_login(member)
+    response = client.post(
+        write_url(scope), {**PARTS, "summary": "Typed in this tab", "version": stale_version, "action": "save"}
+    )
+    content = response.content.decode()
+    assert response.status_code == 409
+    assert "changed in another tab or window" in content
+    assert "Typed in this tab" in content and "Saved in the other tab, again" in content
+    review.refresh_from_db()
+    assert review.summary == "Saved in the other tab, again"
+
+
+def test_unpublish_makes_the_review_a_draft_again(client, member, scope):
+    review = ReviewFactory(scope=scope, author=member)
+    client.force_login(member)
+    client.post(reverse("reviews:review_unpublish", args=[review.pk]))
+    review.refresh_from_db()
+    assert review.status == Review.Status.DRAFT
+
+
+def test_nobody_can_unpublish_someone_elses_review(client, other_member, published_review):
+    client.force_login(other_member)
+    assert client.post(reverse("reviews:review_unpublish", args=[published_review.pk])).status_code == 404
+    published_review.refresh_from_db()
+    assert published_review.is_published
+
+
+def test_write_page_sends_visitors_to_sign_in_and_refuses_unverified_accounts(client, unverified_user, scope):
+    response = client.get(write_url(scope))
+    assert response.status_code == 302 and reverse("account_login") in response["Location"]
+    client.force_login(unverified_user)
+    response = client.post(write_url(scope), {**PARTS, "version": "", "action": "publish"})
+    assert response.status_code == 403 and "Verify your email" in response.content.decode()
+    assert not Review.objects.exists()
+
+
+def test_write_page_of_an_unpublished_week_is_not_found(client, member, scope):
+    scope.week.published_at = None
+    scope.week.save()
+    client.force_login(member)
+    assert client.get(write_url(scope)).status_code == 404
+
+
+def test_comment_and_reply_on_a_readable_review(client, member, published_review):
+    ReviewFactory(scope=published_review.scope, author=member)
+    client.force_login(member)
+    url = reverse("reviews:comment_create", args=[published_review.pk])
+    client.post(url, {"body": "Nice *summary*"})
+    parent = Comment.objects.get()
+    response = client.post(url, {"body": "Replying to myself", "parent": parent.pk}, follow=True)
+    content = response.content.decode()
+    assert Comment.objects.get(parent=parent).body == "Replying to myself"
+    assert "<em>summary</em>" in content and "Replying to myself" in content
+    assert 'class="replies"' in content
+
+
+def test_an_empty_comment_is_refused_with_a_message(client, member, published_review):
+    ReviewFactory(scope=published_review.scope, author=member)
+    client.force_login(member)
+    response = client.post(reverse("reviews:comment_create", args=[published_review.pk]), {"body": "  "})
+    assert response.status_code == 400 and "This field is required" in response.content.decode()
+    assert not Comment.objects.exists()
+
+
+def test_edit_own_comment_and_stale_edit_keeps_the_text(client, member, published_review):
+    comment = CommentFactory(review=published_review, author=member, body="First words")
+    ReviewFactory(scope=published_review.scope, author=member)
+    client.force_login(member)
+    url = reverse("reviews:comment_edit", args=[comment.pk])
+    client.post(url, {"body": "Second words", "version": comment.version})
+    comment.refresh_from_db()
+    assert comment.body == "Second words" and comment.edited_at
+    response = client.post(url, {"body": "Stale words", "version": 1})
+    assert response.status_code == 409 and "Stale words" in response.content.decode()
+    comment.refresh_from_db()
+    assert comment.body == "Second words"
+
+
+def test_a_member_cannot_edit_delete_or_hide_someone_elses_comment(client, member, published_review):
+    comment = CommentFactory(review=published_review, body="Not yours")
+    ReviewFactory(scope=published_review.scope, author=member)
+    client.force_login(member)
+    assert client.get(reverse("reviews:comment_edit", args=[comment.pk])).status_code == 403
+    assert client.post(reverse("reviews:comment_edit", args=[comment.pk]), {"body": "x", "version": 1}).status_code == 403
+    assert client.post(reverse("reviews:comment_delete", args=[comment.pk])).status_code == 403
+    assert client.post(reverse("reviews:comment_hide", args=[comment.pk]), {"hidden": "1"}).status_code == 403
+    comment.refresh_from_db()
+    assert comment.body == "Not yours" and not comment.is_hidden and not comment.is_tombstone
+
+
+def test_deleting_a_comment_with_replies_shows_a_tombstone_and_keeps_replies(client, member, published_review):
+    ReviewFactory(scope=published_review.scope, author=member)
+    parent = CommentFactory(review=published_review, author=member, body="Regrettable words")
+    CommentFactory(review=published_review, parent=parent, body="A reply that stays")
+    client.force_login(member)
+    assert "It has replies" in client.get(reverse("reviews:comment_delete", args=[parent.pk])).content.decode()
+    response = client.post(reverse("reviews:comment_delete", args=[parent.pk]), follow=True)
+    content = response.content.decode()
+    assert "Comment deleted by its author." in content and "A reply that stays" in content
+    assert "Regrettable words" not in content
+
+
+def test_organiser_hides_a_comment_from_members(client, organiser, member, published_review):
+    comment = CommentFactory(review=published_review, body="Off-topic rant")
+    client.force_login(organiser)
+    client.post(reverse("reviews:comment_hide", args=[comment.pk]), {"hidden": "1"})
+    assert "Hidden from members" in client.get(published_review.get_absolute_url()).content.decode()
+    ReviewFactory(scope=published_review.scope, author=member)
+    client.force_login(member)
+    content = client.get(published_review.get_absolute_url()).content.decode()
+    assert "Comment hidden by an organiser." in content and "Off-topic rant" not in content
+
+
+def test_member_profile_lists_reviews_and_edits_are_the_members_own(client, member, scope):
+    ReviewFactory(scope=scope, author=member, summary="Profile-listed review")
+    client.force_login(member)
+    content = client.get(reverse("reviews:member_detail", args=[member.username])).content.decode()
+    assert "Profile-listed review" in content and "Edit your profile" in content
+    assert client.get(reverse("reviews:member_detail", args=["nobody"])).status_code == 404
+
+
+def test_member_pages_are_for_members(client, member):
+    url = reverse("reviews:member_detail", args=[member.username])
+    assert client.get(url).status_code == 302
+
+
+def test_member_profile_paginates_reviews(client, member, week):
+    for position in range(1, 13):
+        ReviewFactory(scope=ReviewScopeFactory(week=week, position=position), author=member)
+    client.force_login(member)
+    url = reverse("reviews:member_detail", args=[member.username])
+    first = client.get(url)
+    assert len(first.context["page_obj"]) == 10 and "Page 1 of 2" in first.content.decode()
+    assert len(client.get(url, {"page": 2}).context["page_obj"]) == 2
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def make_reviews(week, count, viewer):
+    scope = ReviewScopeFactory(week=week, position=week.review_scopes.count() + 1)
+    ReviewFactory(scope=scope, author=viewer)
+    reviews = [ReviewFactory(scope=scope, author=UserFactory()) for _ in range(count)]
+    for review in reviews:
+        CommentFactory(review=review)
+    return scope, reviews
+
+
+def test_week_page_queries_do_not_grow_with_reviews(client, member, week):
+    make_reviews(week, 2, member)
+    client.force_login(member)
+    small = queries_for(client, week.get_absolute_url())
+    make_reviews(week, 20, member)
+    assert queries_for(client, week.get_absolute_url()) == small
+
+
+def test_review_page_queries_do_not_grow_with_comments(client, member, published_review):
+    ReviewFactory(scope=published_review.scope, author=member)
+    client.force_login(member)
+    for _ in range(2):
+        parent = CommentFactory(review=published_review)
+        CommentFactory(review=published_review, parent=parent)
+    small = queries_for(client, published_review.get_absolute_url())
+    for _ in range(20):
+        parent = CommentFactory(review=published_review)
+        CommentFactory(review=published_review, parent=parent)
+    assert queries_for(client, published_review.get_absolute_url()) == small
+
+
+def test_member_page_queries_do_not_grow_with_reviews(client, member, week):
+    url = reverse("reviews:member_detail", args=[member.username])
+    client.force_login(member)
+    for position in range(1, 3):
+        ReviewFactory(scope=ReviewScopeFactory(week=week, position=position), author=member)
+    small = queries_for(client, url)
+    for position in range(3, 11):
+        ReviewFactory(scope=ReviewScopeFactory(week=week, position=position), author=member)
+    assert queries_for(client, url) == small
+
+
+def test_meeting_time_passing_is_reflected_on_the_week_page(client, member, published_review):
+    week = published_review.scope.week
+    client.force_login(member)
+    assert "is hidden" in client.get(week.get_absolute_url()).content.decode()
+    week.meeting_at = timezone.now() - timezone.timedelta(hours=1)
+    week.save()
+    assert "Review by author" in client.get(week.get_absolute_url()).content.decode()

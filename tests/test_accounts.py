@@ -1,0 +1,131 @@
+import re
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.urls import reverse
+
+from readinggroup.models import Invitation, Profile
+from readinggroup.roles import is_member
+from readinggroup.services import invitation_create
+from readinggroup.settings import cache_settings
+from tests.factories import TEST_PASSWORD, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+SIGNUP = {"email": "grace@example.com", "username": "grace", "password1": "lovelace-engine-1843", "password2": "lovelace-engine-1843"}
+
+
+def confirmation_link(message) -> str:
+    return re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+", message.body).group(0)
+
+
+def test_sign_up_requires_email_verification_before_membership(client):
+    response = client.post(reverse("account_signup"), SIGNUP, follow=True)
+    user = get_user_model().objects.get(username="grace")
+    assert not is_member(user)
+    assert "Verify Your Email Address" in response.content.decode()
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["grace@example.com"]
+    link = confirmation_link(mail.outbox[0])
+    client.post(link.split("testserver", 1)[-1])
+    user = get_user_model().objects.get(username="grace")
+    assert is_member(user)
+    assert Profile.objects.filter(user=user).exists()
+
+
+def test_unverified_account_cannot_sign_in_yet(client):
+    UserFactory(username="pending", verified=False)
+    response = client.post(reverse("account_login"), {"login": "pending", "password": TEST_PASSWORD}, follow=True)
+    assert "Verify Your Email Address" in response.content.decode()
+
+
+def test_password_reset_does_not_reveal_whether_an_account_exists(client):
+    UserFactory(username="known", email="known@example.com")
+    known = client.post(reverse("account_reset_password"), {"email": "known@example.com"}, follow=True)
+    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"}, follow=True)
+    assert known.redirect_chain == unknown.redirect_chain
+    assert known.status_code == unknown.status_code == 200
+    assert mail.outbox[0].to == ["known@example.com"]
+
+
+def test_sign_up_with_a_taken_email_does_not_reveal_it(client):
+    UserFactory(username="taken", email="grace@example.com")
+    response = client.post(reverse("account_signup"), SIGNUP, follow=True)
+    assert "already" not in response.content.decode().lower()
+    assert "Verify Your Email Address" in response.content.decode()
+
+
+def test_repeated_failed_logins_are_rate_limited_even_with_the_right_password(client):
+    UserFactory(username="target")
+    for _ in range(5):
+        client.post(reverse("account_login"), {"login": "target", "password": "wrong-password"})
+    locked = client.post(reverse("account_login"), {"login": "target", "password": TEST_PASSWORD})
+    assert "Too many failed login attempts" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+
+
+def test_admin_sign_in_goes_through_the_site_sign_in(client):
+    response = client.get("/admin/login/?next=/admin/")
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    assert "next=/admin/" in response["Location"]
+
+
+def test_profile_edit_changes_the_display_name(client, member):
+    client.force_login(member)
+    response = client.post(reverse("profile_edit"), {"display_name": "Ada L.", "bio": "Likes LSTMs."}, follow=True)
+    assert "Ada L." in response.content.decode() and "Likes LSTMs." in response.content.decode()
+    assert client.get(reverse("profile_edit")).status_code == 200
+
+
+def test_profile_edit_needs_sign_in(client):
+    assert client.get(reverse("profile_edit")).status_code == 302
+
+
+def test_invite_only_site_refuses_open_sign_up(client, settings):
+    settings.INVITE_ONLY = True
+    response = client.post(reverse("account_signup"), SIGNUP)
+    assert "Sign Up Closed" in response.content.decode()
+    assert not get_user_model().objects.filter(username="grace").exists()
+
+
+def test_invitation_opens_sign_up_once_with_the_email_already_verified(
+    client, settings, organiser, django_capture_on_commit_callbacks
+):
+    settings.INVITE_ONLY = True
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = invitation_create(
+            email="grace@example.com", invited_by=organiser, site_url="https://reading.example.org"
+        )
+    assert len(mail.outbox) == 1 and invitation.get_absolute_url() in mail.outbox[0].body
+    response = client.get(invitation.get_absolute_url(), follow=True)
+    assert 'value="grace@example.com"' in response.content.decode()
+    client.post(reverse("account_signup"), SIGNUP)
+    user = get_user_model().objects.get(username="grace")
+    assert EmailAddress.objects.get(user=user).verified
+    invitation.refresh_from_db()
+    assert invitation.accepted_by == user and not invitation.is_open
+    client.logout()
+    response = client.get(invitation.get_absolute_url(), follow=True)
+    assert "already been used" in response.content.decode()
+    second = {**SIGNUP, "email": "eve@example.com", "username": "eve"}
+    assert "Sign Up Closed" in client.post(reverse("account_signup"), second).content.decode()
+
+
+def test_unknown_invitation_is_not_found(client):
+    assert client.get(reverse("invitation_accept", args=["not-a-token"])).status_code == 404
+
+
+def test_organiser_invites_from_the_admin(client, organiser, django_capture_on_commit_callbacks):
+    client.force_login(organiser)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:readinggroup_invitation_add"), {"email": "New@Example.com"}, follow=True)
+    assert response.status_code == 200
+    invitation = Invitation.objects.get()
+    assert invitation.email == "new@example.com" and invitation.invited_by == organiser
+    assert mail.outbox[0].to == ["new@example.com"]
+
+
+def test_rate_limits_use_a_cache_shared_by_all_workers():
+    assert cache_settings("redis://127.0.0.1:6379/1")["default"]["BACKEND"].endswith("RedisCache")
+    assert cache_settings("")["default"]["BACKEND"].endswith("DatabaseCache")
