@@ -8,6 +8,8 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from playwright.sync_api import sync_playwright
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
@@ -68,8 +70,20 @@ def new_page(transactional_db, browser, live_server):
         page = context.new_page()
         page.set_default_timeout(10_000)
         page.on("pageerror", lambda error: errors.append(str(error)))
-        # Console errors include Content-Security-Policy violations and failed static files.
-        page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+        # Console errors include Content-Security-Policy violations. A page answered with 4xx on
+        # purpose (409 for a conflict) is logged there too, so failed loads are judged below instead.
+        page.on(
+            "console",
+            lambda message: message.type == "error"
+            and not message.text.startswith("Failed to load resource")
+            and errors.append(message.text),
+        )
+        page.on(
+            "response",
+            lambda response: response.status >= 400
+            and response.request.resource_type != "document"
+            and errors.append(f"{response.status} for {response.url}"),
+        )
         page.on("dialog", lambda dialog: errors.append(f"dialog opened: {dialog.message}") or dialog.dismiss())
         return page
 
@@ -86,11 +100,27 @@ def page(new_page):
 
 
 @pytest.fixture
-def screenshot(page, request):
-    def take(name: str) -> Path:
+def screenshot(request):
+    """Saves a full-page screenshot to test-artifacts/ for a person to look at."""
+
+    def take(name: str, of_page=None) -> Path:
         SCREENSHOT_DIR.mkdir(exist_ok=True)
         path = SCREENSHOT_DIR / f"{request.node.name}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (of_page or request.getfixturevalue("page")).screenshot(path=str(path), full_page=True)
         return path
 
     return take
+
+
+@pytest.fixture
+def sign_in(live_server):
+    """Signs a user in inside a browser context by handing it a real session cookie."""
+
+    def sign_in_context(page, user):
+        client = Client()
+        client.force_login(user)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
+        page.context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}])
+        return page
+
+    return sign_in_context

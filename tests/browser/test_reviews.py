@@ -1,0 +1,95 @@
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from reviews.models import Review
+from readinggroup.services import profile_update
+from tests.factories import PaperFactory, ReviewFactory, ReviewScopeFactory, UserFactory, WeekFactory
+
+
+@pytest.fixture
+def week_with_a_review(transactional_db):
+    week = WeekFactory(number=2, title="Convolutional networks", meeting_at=timezone.now() + timezone.timedelta(days=3))
+    scope = ReviewScopeFactory(week=week, position=1)
+    scope.papers.add(PaperFactory(week=week, position=1, title="Gradient-Based Learning Applied to Document Recognition"))
+    alan = UserFactory(username="alan")
+    profile_update(user=alan, display_name="Alan Turing", bio="")
+    ReviewFactory(scope=scope, author=alan, summary="Alan's careful summary of LeNet")
+    return week
+
+
+def test_new_member_signs_up_writes_publishes_and_discusses(page, week_with_a_review, screenshot):
+    page.goto("/accounts/signup/")
+    page.get_by_label("Email").fill("grace@example.com")
+    page.get_by_label("Username").fill("grace")
+    page.locator("#id_password1").fill("lovelace-engine-1843")
+    page.locator("#id_password2").fill("lovelace-engine-1843")
+    page.get_by_role("button", name="Sign Up").click()
+    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+
+    link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
+    page.goto(urlsplit(link).path)
+    page.get_by_role("button", name="Confirm").click()
+    expect(page.get_by_role("link", name="grace")).to_be_visible()  # signed in
+
+    page.goto("/weeks/2/")
+    expect(page.get_by_text("1 review by other members is hidden")).to_be_visible()
+    expect(page.get_by_text("Alan's careful summary")).to_have_count(0)
+    page.get_by_role("link", name="Write your review").click()
+
+    page.get_by_label("Summary").fill("LeNet learns **features** from pixels.")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text(re.compile(r"Draft saved at"))).to_be_visible()
+
+    page.get_by_label("Confusions").fill("How is the RBF layer trained?")
+    expect(page.locator("#autosave-status")).to_contain_text("Kept in this browser")
+    page.reload()  # as if the tab had been closed: the unsaved text comes back from this browser
+    expect(page.locator("#autosave-status")).to_contain_text("Restored text you had not saved yet")
+    expect(page.get_by_label("Confusions")).to_have_value("How is the RBF layer trained?")
+
+    page.get_by_label("Discussion questions").fill("Would ReLU have helped?")
+    page.get_by_role("button", name="Preview").click()
+    expect(page.locator(".preview strong")).to_have_text("features")
+    screenshot("preview")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text("Your review is published")).to_be_visible()
+    expect(page.locator(".review-part")).to_have_count(3)
+
+    page.goto("/weeks/2/")
+    page.get_by_role("link", name="Review by Alan Turing").click()
+    expect(page.get_by_text("Alan's careful summary of LeNet")).to_be_visible()
+    page.get_by_label("Comment").fill("Great point about *weight sharing*.")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.locator(".comment-body em")).to_have_text("weight sharing")
+    page.get_by_text("Reply", exact=True).click()
+    page.get_by_label("Your reply to grace").fill("Answering my own question: yes.")
+    page.get_by_role("button", name="Post reply").click()
+    expect(page.locator(".replies .comment-body")).to_have_text("Answering my own question: yes.")
+    screenshot("discussion")
+    assert Review.objects.get(author__username="grace").is_published
+
+
+def test_second_tab_gets_the_conflict_message_and_keeps_its_text(new_page, sign_in, week_with_a_review, screenshot):
+    member = UserFactory(username="ada")
+    scope = week_with_a_review.review_scopes.get()
+    ReviewFactory(scope=scope, author=member, summary="Starting point", status="draft", published_at=None)
+    first, second = sign_in(new_page(), member), sign_in(new_page(), member)
+    for tab in (first, second):
+        tab.goto("/weeks/2/reviews/1/write/")
+        expect(tab.get_by_label("Summary")).to_have_value("Starting point")
+
+    first.get_by_label("Summary").fill("Written in the first tab")
+    first.get_by_role("button", name="Save draft").click()
+    expect(first.get_by_text(re.compile("Draft saved at"))).to_be_visible()
+
+    second.get_by_label("Summary").fill("Written in the second tab")
+    second.get_by_role("button", name="Save draft").click()
+    expect(second.get_by_text("changed in another tab or window")).to_be_visible()
+    expect(second.get_by_label("Summary", exact=True)).to_have_value("Written in the second tab")
+    expect(second.locator(".conflict")).to_contain_text("Written in the first tab")
+    screenshot("conflict", second)
+    assert Review.objects.get(author=member).summary == "Written in the first tab"
