@@ -25,6 +25,7 @@ endef
 help:
 	@echo "make run    set up .venv, migrate, load the demo journey and serve on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite (browser tests need $(CHROMIUM))"
+	@echo "make lint   ruff: lint and formatting check"
 
 $(VENV)/.python-ok:
 	@if [ -x "$(PY)" ] && "$(PY)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then :; else \
@@ -61,6 +62,11 @@ test: install
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+.PHONY: lint
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
 
 .PHONY: clean
 clean:

@@ -132,9 +132,7 @@ class WeekAdmin(admin.ModelAdmin):
 
     def save_formset(self, request, form, formset, change):
         if formset.model is Paper:
-            moved = [
-                f.instance for f in formset.forms if f.instance.pk and "position" in f.changed_data
-            ]
+            moved = [f.instance for f in formset.forms if f.instance.pk and "position" in f.changed_data]
             if moved:
                 services.paper_positions_free(week=form.instance, papers=moved)
         super().save_formset(request, form, formset, change)

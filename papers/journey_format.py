@@ -246,7 +246,9 @@ class _Parser:
             raise JourneyFormatError(line_number, "paper heading outside a week (add a '### Week N' heading above it)")
         match = PAPER_NUMBER.match(rest.strip())
         if not match:
-            raise JourneyFormatError(line_number, "paper heading without a paper number (expected '#### Paper N: Title')")
+            raise JourneyFormatError(
+                line_number, "paper heading without a paper number (expected '#### Paper N: Title')"
+            )
         number, title = int(match.group("number")), (match.group("title") or "").strip()
         if not title:
             raise JourneyFormatError(line_number, f"Paper {number} has no title")

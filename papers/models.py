@@ -195,9 +195,7 @@ class ReviewScope(TimestampedModel):
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="review_scopes")
     position = models.PositiveSmallIntegerField()
     papers = models.ManyToManyField(Paper, related_name="review_scopes")
-    focus = models.CharField(
-        max_length=300, blank=True, help_text='Optional, e.g. "Section 2 of Paper 2".'
-    )
+    focus = models.CharField(max_length=300, blank=True, help_text='Optional, e.g. "Section 2 of Paper 2".')
 
     class Meta:
         ordering = ["week__number", "position"]

@@ -93,9 +93,7 @@ def _import_week(parsed: ParsedWeek, report: ImportReport, publish: bool) -> Wee
         _import_links(week, paper, parsed_paper.links, report, positions)
 
     for index, parsed_scope in enumerate(parsed.scopes, start=1):
-        scope = ReviewScope.objects.filter(week=week, position=index).first() or ReviewScope(
-            week=week, position=index
-        )
+        scope = ReviewScope.objects.filter(week=week, position=index).first() or ReviewScope(week=week, position=index)
         _save_changes(scope, {"focus": parsed_scope.focus}, report, f"Week {week.number}, review scope {index}")
         wanted = set(Paper.objects.filter(week=week, position__in=parsed_scope.paper_numbers))
         if set(scope.papers.all()) != wanted:

@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 
 from allauth.account.models import EmailAddress
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction

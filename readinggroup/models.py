@@ -25,10 +25,6 @@ class RenderedMarkdownModel(TimestampedModel):
     class Meta:
         abstract = True
 
-    def render_markdown_fields(self) -> None:
-        for field in self.markdown_fields:
-            setattr(self, f"{field}_html", render_markdown(getattr(self, field)))
-
     def save(self, *args, **kwargs):
         self.render_markdown_fields()
         update_fields = kwargs.get("update_fields")
@@ -36,6 +32,10 @@ class RenderedMarkdownModel(TimestampedModel):
             changed = set(update_fields)
             kwargs["update_fields"] = changed | {f"{f}_html" for f in self.markdown_fields if f in changed}
         super().save(*args, **kwargs)
+
+    def render_markdown_fields(self) -> None:
+        for field in self.markdown_fields:
+            setattr(self, f"{field}_html", render_markdown(getattr(self, field)))
 
 
 class Profile(TimestampedModel):
@@ -51,12 +51,12 @@ class Profile(TimestampedModel):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("reviews:member_detail", kwargs={"username": self.user.get_username()})
+
     @property
     def name(self) -> str:
         return self.display_name or self.user.get_username()
-
-    def get_absolute_url(self):
-        return reverse("member_profile", kwargs={"username": self.user.get_username()})
 
 
 def display_name(user) -> str:
@@ -91,9 +91,9 @@ class Invitation(TimestampedModel):
     def __str__(self):
         return f"Invitation for {self.email}"
 
+    def get_absolute_url(self):
+        return reverse("invitation_accept", kwargs={"token": self.token})
+
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None
-
-    def get_absolute_url(self):
-        return reverse("invitation_accept", kwargs={"token": self.token})

@@ -33,8 +33,7 @@ SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY is not set. Set it to a long random string, "
-            "or set DJANGO_DEBUG=1 for local development."
+            "DJANGO_SECRET_KEY is not set. Set it to a long random string, or set DJANGO_DEBUG=1 for local development."
         )
     SECRET_KEY = "insecure-development-key-only-used-when-DJANGO_DEBUG-is-on"
 
@@ -218,6 +217,7 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Only people an organiser invited may sign up.
 INVITE_ONLY = env_bool("DJANGO_INVITE_ONLY")
+
 
 # allauth's login and sign-up rate limits count in the cache, so it must be shared by every worker:
 # Redis when REDIS_URL is set, otherwise a table in the database (created by `make run` and tests).

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -35,45 +35,30 @@ def _require_member(request):
         raise PermissionDenied("Verify your email address first: reviews and comments are for verified members.")
 
 
-def _readable_review_or_refuse(request, pk: int) -> Review:
+def _review_or_refusal(request, pk: int) -> tuple[Review, HttpResponse | None]:
+    """The review if ``request.user`` may read it; otherwise the response that refuses it.
+
+    Unknown ids and reviews the user may not know about are 404; visitors are sent to sign in;
+    reviews hidden by the write-first rule get a page that explains the rule and names nothing else.
+    """
     review = selectors.review_for_page(pk=pk)
-    if review is None:
-        raise Http404("No such review.")
-    access = permissions.review_access(request.user, review)
+    access = permissions.review_access(request.user, review) if review else ReviewAccess.NOT_FOUND
     if access == ReviewAccess.NOT_FOUND:
         raise Http404("No such review.")
-    if access == ReviewAccess.SIGN_IN:
-        raise _SignIn()
     if access == ReviewAccess.VERIFY_EMAIL:
         raise PermissionDenied("Verify your email address to read the group's reviews.")
+    if access == ReviewAccess.SIGN_IN:
+        return review, redirect_to_login(request.get_full_path())
     if access == ReviewAccess.WRITE_FIRST:
-        raise _WriteFirst(review)
-    return review
-
-
-class _SignIn(Exception):
-    pass
-
-
-class _WriteFirst(Exception):
-    def __init__(self, review):
-        self.review = review
-
-
-def _refusal_response(request, refusal):
-    if isinstance(refusal, _SignIn):
-        return redirect_to_login(request.get_full_path())
-    scope = refusal.review.scope
-    context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all())}
-    return render(request, "reviews/write_first.html", context, status=403)
+        scope = review.scope
+        context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all())}
+        return review, render(request, "reviews/write_first.html", context, status=403)
+    return review, None
 
 
 def review_detail(request, pk: int):
-    try:
-        review = _readable_review_or_refuse(request, pk)
-    except (_SignIn, _WriteFirst) as refusal:
-        return _refusal_response(request, refusal)
-    return _render_review(request, review, CommentForm())
+    review, refusal = _review_or_refusal(request, pk)
+    return refusal or _render_review(request, review, CommentForm())
 
 
 def _render_review(request, review, comment_form, status=200):
@@ -180,10 +165,9 @@ def reading_choice(request, number: int, position: int):
 @login_required
 @require_POST
 def comment_create(request, pk: int):
-    try:
-        review = _readable_review_or_refuse(request, pk)
-    except (_SignIn, _WriteFirst) as refusal:
-        return _refusal_response(request, refusal)
+    review, refusal = _review_or_refusal(request, pk)
+    if refusal:
+        return refusal
     if not permissions.can_comment(request.user, review):
         raise PermissionDenied("Only verified members can comment on published reviews.")
     form = CommentForm(request.POST)
@@ -202,17 +186,14 @@ def comment_create(request, pk: int):
         else:
             messages.success(request, "Your reply is posted." if parent else "Your comment is posted.")
             return redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
-    return render(
-        request, "reviews/comment_form.html", {"review": review, "form": form, "parent": parent}, status=400
-    )
+    return render(request, "reviews/comment_form.html", {"review": review, "form": form, "parent": parent}, status=400)
 
 
 def _own_comment_or_404(request, pk: int) -> Comment:
     comment = get_object_or_404(Comment.objects.select_related("review"), pk=pk)
-    try:
-        _readable_review_or_refuse(request, comment.review_id)
-    except (_SignIn, _WriteFirst) as refusal:
-        raise Http404("No such comment.") from refusal
+    _, refusal = _review_or_refusal(request, comment.review_id)
+    if refusal:
+        raise Http404("No such comment.")  # its review is hidden from this user, so is the comment
     return comment
 
 
@@ -283,5 +264,3 @@ def member_detail(request, username: str):
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"member": member, "page_obj": page, "is_self": member.pk == request.user.pk}
     return render(request, "reviews/member_detail.html", context)
-
-

@@ -20,10 +20,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password(TEST_PASSWORD)
 
     @factory.post_generation
-    def verified(user, create, extracted, **kwargs):
+    def verified(user, create, extracted, **kwargs):  # noqa: N805 (factory_boy passes the built user)
         """Members have verified their email unless the test says ``verified=False``."""
         if create and extracted is not False:
-            EmailAddress.objects.get_or_create(user=user, email=user.email, defaults={"verified": True, "primary": True})
+            EmailAddress.objects.get_or_create(
+                user=user, email=user.email, defaults={"verified": True, "primary": True}
+            )
 
 
 class WeekFactory(factory.django.DjangoModelFactory):

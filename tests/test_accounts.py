@@ -14,7 +14,12 @@ from tests.factories import TEST_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-SIGNUP = {"email": "grace@example.com", "username": "grace", "password1": "lovelace-engine-1843", "password2": "lovelace-engine-1843"}
+SIGNUP = {
+    "email": "grace@example.com",
+    "username": "grace",
+    "password1": "lovelace-engine-1843",
+    "password2": "lovelace-engine-1843",
+}
 
 
 def confirmation_link(message) -> str:

@@ -6,6 +6,7 @@ import pytest
 
 from readinggroup.markup import ALLOWED_TAGS, render_markdown
 
+
 class _ElementCollector(HTMLParser):
     def __init__(self):
         super().__init__()

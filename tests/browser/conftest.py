@@ -74,15 +74,19 @@ def new_page(transactional_db, browser, live_server):
         # purpose (409 for a conflict) is logged there too, so failed loads are judged below instead.
         page.on(
             "console",
-            lambda message: message.type == "error"
-            and not message.text.startswith("Failed to load resource")
-            and errors.append(message.text),
+            lambda message: (
+                message.type == "error"
+                and not message.text.startswith("Failed to load resource")
+                and errors.append(message.text)
+            ),
         )
         page.on(
             "response",
-            lambda response: response.status >= 400
-            and response.request.resource_type != "document"
-            and errors.append(f"{response.status} for {response.url}"),
+            lambda response: (
+                response.status >= 400
+                and response.request.resource_type != "document"
+                and errors.append(f"{response.status} for {response.url}")
+            ),
         )
         page.on("dialog", lambda dialog: errors.append(f"dialog opened: {dialog.message}") or dialog.dismiss())
         return page

@@ -14,12 +14,14 @@ SAMPLE = Path(__file__).resolve().parents[1] / "data" / "xss-sample.txt"
 # Our own additions: handlers that would set a marker instead of opening a dialog.
 EXTRA = [
     '<img src=x onerror="window.__xss=1">',
-    "![x](https://example.invalid/x.png\" onerror=\"window.__xss=1)",
+    '![x](https://example.invalid/x.png" onerror="window.__xss=1)',
     "[click](javascript:window.__xss=1)",
     "<details open ontoggle=window.__xss=1>",
     "### Heading\n\n<iframe src=javascript:window.__xss=1></iframe>",
 ]
-PAYLOADS = [line.replace("\\n", "\n") for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()] + EXTRA
+PAYLOADS = [
+    line.replace("\\n", "\n") for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()
+] + EXTRA
 
 
 def assert_no_script_ran(page):

@@ -6,8 +6,8 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from reviews.models import Review
 from readinggroup.services import profile_update
+from reviews.models import Review
 from tests.factories import PaperFactory, ReviewFactory, ReviewScopeFactory, UserFactory, WeekFactory
 
 
@@ -15,7 +15,9 @@ from tests.factories import PaperFactory, ReviewFactory, ReviewScopeFactory, Use
 def week_with_a_review(transactional_db):
     week = WeekFactory(number=2, title="Convolutional networks", meeting_at=timezone.now() + timezone.timedelta(days=3))
     scope = ReviewScopeFactory(week=week, position=1)
-    scope.papers.add(PaperFactory(week=week, position=1, title="Gradient-Based Learning Applied to Document Recognition"))
+    scope.papers.add(
+        PaperFactory(week=week, position=1, title="Gradient-Based Learning Applied to Document Recognition")
+    )
     alan = UserFactory(username="alan")
     profile_update(user=alan, display_name="Alan Turing", bio="")
     ReviewFactory(scope=scope, author=alan, summary="Alan's careful summary of LeNet")

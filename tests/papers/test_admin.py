@@ -54,7 +54,10 @@ def test_organiser_can_open_week_add_and_change_pages(organiser_client):
     assert organiser_client.get(ADD_URL).status_code == 200
     response = organiser_client.get(reverse("admin:papers_week_change", args=[week.pk]))
     assert response.status_code == 200
-    assert '<div class="rendered-preview"><p>An intro with <strong>bold</strong> text.</p></div>' in response.content.decode()
+    assert (
+        '<div class="rendered-preview"><p>An intro with <strong>bold</strong> text.</p></div>'
+        in response.content.decode()
+    )
     assert organiser_client.get(reverse("admin:papers_week_changelist")).status_code == 200
 
 

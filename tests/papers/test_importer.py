@@ -46,8 +46,7 @@ def stored_links_per_scope() -> dict[tuple[int, int | None], list[str]]:
 
 def snapshot():
     return {
-        model.__name__: sorted(map(repr, model.objects.values_list()))
-        for model in (Week, Paper, Resource, ReviewScope)
+        model.__name__: sorted(map(repr, model.objects.values_list())) for model in (Week, Paper, Resource, ReviewScope)
     }
 
 
@@ -127,7 +126,9 @@ def test_reimport_changes_nothing_and_duplicates_nothing(seed_text):
 
 def test_reimport_updates_what_changed_and_keeps_curated_details(seed_text):
     import_seed_with_metadata(seed_text)
-    changed = seed_text.replace("#### Paper 3: ImageNet Classification", "#### Paper 3: AlexNet: ImageNet Classification")
+    changed = seed_text.replace(
+        "#### Paper 3: ImageNet Classification", "#### Paper 3: AlexNet: ImageNet Classification"
+    )
     report = journey_import(source=changed)
     paper = Paper.objects.get(week__number=2, position=3)
     assert paper.title.startswith("AlexNet: ")

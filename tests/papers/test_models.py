@@ -61,7 +61,9 @@ def test_intro_is_rendered_and_sanitised_on_save():
 
 
 def test_week_with_reviews_due_before_reading_starts_is_invalid():
-    week = WeekFactory.build(reading_starts=timezone.localdate(), reviews_due=timezone.now() - timezone.timedelta(days=3))
+    week = WeekFactory.build(
+        reading_starts=timezone.localdate(), reviews_due=timezone.now() - timezone.timedelta(days=3)
+    )
     with pytest.raises(ValidationError, match="before reading starts"):
         week.full_clean()
 

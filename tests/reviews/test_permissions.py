@@ -82,7 +82,10 @@ def test_anonymous_visitor_sees_no_review_content(client, published_review):
     assert visible_on(client, published_review) == NONE_VISIBLE
     response = client.get(published_review.get_absolute_url())
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
-    assert "1 review by other members is hidden" in client.get(published_review.scope.week.get_absolute_url()).content.decode()
+    assert (
+        "1 review by other members is hidden"
+        in client.get(published_review.scope.week.get_absolute_url()).content.decode()
+    )
 
 
 def test_unverified_account_sees_no_review_content(client, unverified_user, published_review):

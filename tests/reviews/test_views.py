@@ -62,7 +62,7 @@ def test_editing_a_published_review_marks_it_edited(client, member, scope):
     client.post(write_url(scope), {**PARTS, "version": review.version, "action": "save"})
     review.refresh_from_db()
     assert review.is_published and review.is_edited
-    assert "· <span class=\"edited\">edited" in client.get(review.get_absolute_url()).content.decode()
+    assert '· <span class="edited">edited' in client.get(review.get_absolute_url()).content.decode()
 
 
 def test_stale_edit_is_refused_and_both_texts_stay_on_the_page(client, member, scope):
@@ -154,7 +154,9 @@ def test_a_member_cannot_edit_delete_or_hide_someone_elses_comment(client, membe
     ReviewFactory(scope=published_review.scope, author=member)
     client.force_login(member)
     assert client.get(reverse("reviews:comment_edit", args=[comment.pk])).status_code == 403
-    assert client.post(reverse("reviews:comment_edit", args=[comment.pk]), {"body": "x", "version": 1}).status_code == 403
+    assert (
+        client.post(reverse("reviews:comment_edit", args=[comment.pk]), {"body": "x", "version": 1}).status_code == 403
+    )
     assert client.post(reverse("reviews:comment_delete", args=[comment.pk])).status_code == 403
     assert client.post(reverse("reviews:comment_hide", args=[comment.pk]), {"hidden": "1"}).status_code == 403
     comment.refresh_from_db()
