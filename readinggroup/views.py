@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 
 from readinggroup.adapter import INVITATION_SESSION_KEY
 from readinggroup.forms import ProfileForm
@@ -10,6 +11,7 @@ from readinggroup.models import Invitation, Profile
 from readinggroup.services import profile_update
 
 
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's): send them to ours."""
     return redirect(static("favicon.svg"), permanent=True)
@@ -18,7 +20,7 @@ def favicon(request):
 @login_required
 def profile_edit(request):
     profile = Profile.objects.filter(user=request.user).first() or Profile(user=request.user)
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(request.POST if request.method == "POST" else None, instance=profile)
     if request.method == "POST" and form.is_valid():
         profile_update(user=request.user, display_name=form.cleaned_data["display_name"], bio=form.cleaned_data["bio"])
         messages.success(request, "Your profile is saved.")
@@ -26,6 +28,7 @@ def profile_edit(request):
     return render(request, "account/profile_edit.html", {"form": form})
 
 
+@require_safe
 def invitation_accept(request, token: str):
     """Following an invitation link opens sign-up (also on an invite-only site) with the email filled in."""
     invitation = get_object_or_404(Invitation, token=token)

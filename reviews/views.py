@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from papers.models import ReviewScope, Week
 from readinggroup.markup import render_markdown
@@ -56,6 +56,7 @@ def _review_or_refusal(request, pk: int) -> tuple[Review, HttpResponse | None]:
     return review, None
 
 
+@require_safe
 def review_detail(request, pk: int):
     review, refusal = _review_or_refusal(request, pk)
     return refusal or _render_review(request, review, CommentForm())
@@ -255,6 +256,7 @@ def comment_hide(request, pk: int):
     return redirect(comment)
 
 
+@require_safe
 @login_required
 def member_detail(request, username: str):
     if not (is_member(request.user) or is_organiser(request.user)):
