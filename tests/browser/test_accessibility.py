@@ -1,0 +1,116 @@
+"""axe-core (shipped inside the axe-playwright-python wheel) on the site's pages, signed out and in,
+and writing a review with the keyboard alone."""
+
+import re
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from readinggroup.services import profile_update
+from reviews.models import Review
+from tests.factories import CommentFactory, PaperFactory, ResourceFactory, ReviewFactory, ReviewScopeFactory, UserFactory, WeekFactory
+
+BLOCKING_IMPACTS = {"serious", "critical"}
+AXE = Axe()
+
+
+@pytest.fixture
+def journey(transactional_db):
+    today = timezone.localdate()
+    week = WeekFactory(number=1, title="Back-propagation", reading_starts=today, intro="Read **both** papers.")
+    WeekFactory(number=2, title="Convolutions", reading_starts=today + timezone.timedelta(days=7))
+    scope = ReviewScopeFactory(week=week, position=1)
+    paper = PaperFactory(week=week, position=1, title="Learning representations", focus_note="Section 2 only")
+    scope.papers.add(paper)
+    ResourceFactory(week=week, paper=paper, topic="CNN")
+    ResourceFactory(week=week, kind="blog")
+    author = UserFactory(username="ada")
+    profile_update(user=author, display_name="Ada Lovelace", bio="Reads about engines.")
+    review = ReviewFactory(scope=scope, author=author)
+    parent = CommentFactory(review=review, author=author)
+    CommentFactory(review=review, parent=parent)
+    return {"week": week, "scope": scope, "review": review, "author": author}
+
+
+def serious_violations(page) -> list[str]:
+    results = AXE.run(page)
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in BLOCKING_IMPACTS
+    ]
+
+
+SIGNED_OUT_PAGES = ["/", "/weeks/1/", "/weeks/1/papers/1/", "/accounts/login/", "/accounts/signup/", "/no-such-page/"]
+
+
+def test_signed_out_pages_have_no_serious_violations(page, journey):
+    problems = {}
+    for url in SIGNED_OUT_PAGES:
+        page.goto(url)
+        problems[url] = serious_violations(page)
+    assert not any(problems.values()), problems
+
+
+def test_signed_in_pages_have_no_serious_violations(page, sign_in, journey):
+    sign_in(page, journey["author"])
+    pages = [
+        "/",
+        "/weeks/1/",
+        "/weeks/1/papers/1/",
+        journey["review"].get_absolute_url(),
+        "/weeks/1/reviews/1/write/",
+        "/members/ada/",
+        "/accounts/profile/",
+    ]
+    problems = {}
+    for url in pages:
+        page.goto(url)
+        problems[url] = serious_violations(page)
+    assert not any(problems.values()), problems
+
+
+def press_until_focused(page, locator, key="Tab", limit=60):
+    """Tab through the page like a keyboard user until ``locator`` has focus."""
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if locator.evaluate("element => element === document.activeElement"):
+            return
+    raise AssertionError(f"could not reach {locator} with {key}")
+
+
+def test_member_writes_and_publishes_a_review_with_the_keyboard_only(page, sign_in, journey):
+    member = UserFactory(username="grace")
+    sign_in(page, member)
+    page.goto("/weeks/1/")
+    write = page.get_by_role("link", name="Write your review")
+    press_until_focused(page, write)
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/weeks/1/reviews/1/write/$"))
+
+    press_until_focused(page, page.get_by_label("Summary"))
+    page.keyboard.type("Back-propagation, explained by keyboard.")
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Confusions")).to_be_focused()
+    page.keyboard.type("The chain rule in section 3.")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Why sigmoid units?")
+    press_until_focused(page, page.get_by_role("button", name="Publish"))
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_text("Your review is published")).to_be_visible()
+    review = Review.objects.get(author=member)
+    assert review.is_published and review.questions == "Why sigmoid units?"
+
+
+def test_skip_link_is_the_first_stop_and_moves_focus_to_the_content(page, journey):
+    page.goto("/weeks/1/")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to content")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_visible()
+    page.keyboard.press("Enter")
+    expect(page.locator("main")).to_be_focused()
