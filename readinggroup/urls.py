@@ -10,6 +10,7 @@ admin.site.index_title = "Schedule the curriculum"
 
 urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
+    path("health/", views.health, name="health"),
     # Admin sign-in goes through the site's own, rate-limited sign-in.
     path(
         "admin/login/",

@@ -1,6 +1,7 @@
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.http import require_safe
@@ -9,6 +10,12 @@ from readinggroup.adapter import INVITATION_SESSION_KEY
 from readinggroup.forms import ProfileForm
 from readinggroup.models import Invitation, Profile
 from readinggroup.services import profile_update
+
+
+@require_safe
+def health(request):
+    """For load balancers and the benchmark's baseline: answers without touching the database."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 @require_safe

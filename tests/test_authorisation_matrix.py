@@ -70,6 +70,7 @@ SITE = {
     "papers:week_detail": Cell(lambda w: {"number": w.week.number}, same(200), same(405)),
     "papers:paper_detail": Cell(lambda w: {"number": w.week.number, "position": 1}, same(200), same(405)),
     "favicon": Cell(NO_ARGS, same(301), same(405)),
+    "health": Cell(NO_ARGS, same(200), same(405)),
     "admin_login_redirect": Cell(NO_ARGS, same(302), same(302)),
     "profile_edit": Cell(NO_ARGS, row(302, 200, 200, 200, 200, 200), row(302, 302, 302, 302, 302, 302)),
     "invitation_accept": Cell(lambda w: {"token": w.invitation.token}, same(302), same(405)),

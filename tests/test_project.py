@@ -16,6 +16,7 @@ URL_OWNERS = {
     "papers:week_detail": "tests/papers/test_views.py",
     "papers:paper_detail": "tests/papers/test_views.py",
     "favicon": "tests/test_project.py",
+    "health": "tests/test_project.py",
     "admin_login_redirect": "tests/test_accounts.py",
     "profile_edit": "tests/test_accounts.py",
     "invitation_accept": "tests/test_accounts.py",
@@ -97,3 +98,10 @@ def test_favicon_requests_are_sent_to_the_site_icon(client):
     icon = client.get(response["Location"])
     icon.close()
     assert icon.status_code == 200 and icon["Content-Type"] == "image/svg+xml"
+
+
+@pytest.mark.django_db
+def test_health_check_answers_without_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/health/")
+    assert response.status_code == 200 and response.content == b"ok"
