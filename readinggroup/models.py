@@ -26,16 +26,16 @@ class RenderedMarkdownModel(TimestampedModel):
         abstract = True
 
     def save(self, *args, **kwargs):
-        self.render_markdown_fields()
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None:
-            changed = set(update_fields)
-            kwargs["update_fields"] = changed | {f"{f}_html" for f in self.markdown_fields if f in changed}
+        derived = self.derive_fields()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
         super().save(*args, **kwargs)
 
-    def render_markdown_fields(self) -> None:
+    def derive_fields(self) -> set[str]:
+        """Fill in the fields computed from others; returns their names."""
         for field in self.markdown_fields:
             setattr(self, f"{field}_html", render_markdown(getattr(self, field)))
+        return {f"{field}_html" for field in self.markdown_fields}
 
 
 class Profile(TimestampedModel):

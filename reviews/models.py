@@ -2,10 +2,18 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 
 from readinggroup.models import RenderedMarkdownModel, TimestampedModel
 
 REVIEW_PART_MAX_LENGTH = 20_000
+EXCERPT_WORDS = 30
+
+
+def summary_excerpt(summary_html: str) -> str:
+    return Truncator(strip_tags(summary_html).replace("\n", " ")).words(EXCERPT_WORDS)[:400]
+
 COMMENT_MAX_LENGTH = 10_000
 
 
@@ -28,6 +36,7 @@ class Review(RenderedMarkdownModel):
     published_at = models.DateTimeField(null=True, blank=True, help_text="When it was first published.")
     edited_at = models.DateTimeField(null=True, blank=True, help_text="Last change after it was published.")
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every save; refuses stale edits.")
+    excerpt = models.CharField(max_length=400, blank=True, editable=False, help_text="Start of the summary, as text.")
 
     markdown_fields = ("summary", "confusions", "questions")
 
@@ -45,6 +54,12 @@ class Review(RenderedMarkdownModel):
 
     def get_absolute_url(self):
         return reverse("reviews:review_detail", kwargs={"pk": self.pk})
+
+    def derive_fields(self) -> set[str]:
+        # Lists show the start of the summary; cutting it once on save spares every list page the work.
+        derived = super().derive_fields()
+        self.excerpt = summary_excerpt(self.summary_html)
+        return derived | {"excerpt"}
 
     @property
     def is_published(self) -> bool:

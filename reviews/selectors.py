@@ -3,7 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from papers.models import Paper, ReviewScope
@@ -11,6 +12,7 @@ from readinggroup.roles import is_member, is_organiser
 from reviews.models import Comment, ReadingChoice, Review
 from reviews.permissions import readable_reviews_q
 
+REVIEWS_PER_SCOPE_ON_WEEK_PAGE = 5
 VISIBLE_COMMENTS = Q(comments__deleted_at__isnull=True, comments__hidden_at__isnull=True)
 
 
@@ -36,6 +38,11 @@ class ScopePanel:
     def others_count(self) -> int:
         own_published = 1 if self.own is not None and self.own.is_published else 0
         return self.published_count - own_published
+
+    @property
+    def more_count(self) -> int:
+        """Readable reviews not listed on the week page."""
+        return max(self.others_count - len(self.reviews), 0) if self.unlocked else 0
 
     @property
     def hidden_count(self) -> int:
@@ -65,9 +72,21 @@ def week_review_panels(*, week, scopes: list[ReviewScope], user, now=None) -> li
         others = readable_reviews(user).filter(scope__in=scopes, status=Review.Status.PUBLISHED)
         if user.is_authenticated:
             others = others.exclude(author=user)
-        for review in others.order_by("published_at", "pk"):
+        # The newest few per scope, in one query whatever the number of scopes or reviews.
+        newest_first = [F("published_at").desc(), F("pk").desc()]
+        others = others.annotate(rank=Window(RowNumber(), partition_by=F("scope_id"), order_by=newest_first))
+        for review in others.filter(rank__lte=REVIEWS_PER_SCOPE_ON_WEEK_PAGE).order_by("scope_id", "rank"):
             panels[review.scope_id].reviews.append(review)
     return list(panels.values())
+
+
+def scope_reviews(*, scope, user):
+    """All reviews of ``scope`` that ``user`` may read, newest first (the scope's own page)."""
+    return (
+        readable_reviews(user)
+        .filter(scope=scope, status=Review.Status.PUBLISHED)
+        .order_by("-published_at", "-pk")
+    )
 
 
 def review_for_page(*, pk: int) -> Review | None:

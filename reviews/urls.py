@@ -5,6 +5,7 @@ from reviews import views
 app_name = "reviews"
 
 urlpatterns = [
+    path("weeks/<int:number>/reviews/<int:position>/", views.scope_reviews, name="scope_reviews"),
     path("weeks/<int:number>/reviews/<int:position>/write/", views.review_write, name="review_write"),
     path("weeks/<int:number>/reviews/<int:position>/read-first/", views.reading_choice, name="reading_choice"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),

@@ -77,6 +77,24 @@ def _render_review(request, review, comment_form, status=200):
     return render(request, "reviews/review_detail.html", context, status=status)
 
 
+@require_safe
+def scope_reviews(request, number: int, position: int):
+    """Every readable review of one review scope, for when the week page lists only the newest."""
+    scope = _scope_or_404(request.user, number, position)
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not (is_member(request.user) or is_organiser(request.user)):
+        raise PermissionDenied("Verify your email address to read the group's reviews.")
+    if not permissions.scope_is_unlocked(request.user, scope):
+        context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all())}
+        return render(request, "reviews/write_first.html", context, status=403)
+    page = Paginator(selectors.scope_reviews(scope=scope, user=request.user), REVIEWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all()), "page_obj": page}
+    return render(request, "reviews/scope_reviews.html", context)
+
+
 @login_required
 def review_write(request, number: int, position: int):
     scope = _scope_or_404(request.user, number, position)

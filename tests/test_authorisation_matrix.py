@@ -74,6 +74,7 @@ SITE = {
     "admin_login_redirect": Cell(NO_ARGS, same(302), same(302)),
     "profile_edit": Cell(NO_ARGS, row(302, 200, 200, 200, 200, 200), row(302, 302, 302, 302, 302, 302)),
     "invitation_accept": Cell(lambda w: {"token": w.invitation.token}, same(302), same(405)),
+    "reviews:scope_reviews": Cell(SCOPE, row(302, 403, 200, 200, 403, 200), same(405)),
     "reviews:review_write": Cell(
         SCOPE,
         row(302, 403, 200, 200, 200, 200),

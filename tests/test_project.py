@@ -21,6 +21,7 @@ URL_OWNERS = {
     "profile_edit": "tests/test_accounts.py",
     "invitation_accept": "tests/test_accounts.py",
     "reviews:review_write": "tests/reviews/test_views.py",
+    "reviews:scope_reviews": "tests/reviews/test_views.py",
     "reviews:reading_choice": "tests/reviews/test_views.py",
     "reviews:review_detail": "tests/reviews/test_views.py",
     "reviews:review_unpublish": "tests/reviews/test_views.py",

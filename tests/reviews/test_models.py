@@ -24,3 +24,13 @@ def test_review_parts_and_comments_are_rendered_and_sanitised_on_save(scope, mem
     assert "javascript" not in review.questions_html
     comment = CommentFactory(review=review, body="*why*?")
     assert comment.body_html == "<p><em>why</em>?</p>"
+
+
+def test_excerpt_is_the_start_of_the_summary_as_plain_text(scope, member):
+    review = ReviewFactory(scope=scope, author=member, summary="**Bold** start " + "word " * 40)
+    assert review.excerpt.startswith("Bold start word") and review.excerpt.endswith("…")
+    assert len(review.excerpt.split()) == 30
+    review.summary = "Changed *summary*"
+    review.save(update_fields=["summary"])
+    review.refresh_from_db()
+    assert review.excerpt == "Changed summary"

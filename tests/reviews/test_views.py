@@ -263,3 +263,25 @@ def test_meeting_time_passing_is_reflected_on_the_week_page(client, member, publ
     week.meeting_at = timezone.now() - timezone.timedelta(hours=1)
     week.save()
     assert "Review by author" in client.get(week.get_absolute_url()).content.decode()
+
+
+def test_week_page_lists_the_newest_reviews_and_links_to_all_of_them(client, member, scope):
+    ReviewFactory(scope=scope, author=member)
+    for n in range(7):
+        ReviewFactory(scope=scope, author=UserFactory(), summary=f"Review number {n}")
+    client.force_login(member)
+    content = client.get(scope.week.get_absolute_url()).content.decode()
+    assert "Review number 6" in content and "Review number 2" in content and "Review number 1" not in content
+    assert "All 7 reviews of Paper 1" in content
+    page = client.get(reverse("reviews:scope_reviews", args=[scope.week.number, scope.position]))
+    assert all(f"Review number {n}" in page.content.decode() for n in range(7))
+
+
+def test_scope_page_follows_the_write_first_rule(client, member, published_review):
+    url = reverse("reviews:scope_reviews", args=[published_review.scope.week.number, published_review.scope.position])
+    assert client.get(url).status_code == 302
+    client.force_login(member)
+    response = client.get(url)
+    assert response.status_code == 403 and "Write your own review first" in response.content.decode()
+    ReviewFactory(scope=published_review.scope, author=member)
+    assert "Secret thoughts about convolutions" in client.get(url).content.decode()

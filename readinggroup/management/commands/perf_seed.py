@@ -18,7 +18,7 @@ from django.utils import timezone
 from papers.models import Paper, Resource, ReviewScope, Week
 from readinggroup.markup import render_markdown
 from readinggroup.models import Profile
-from reviews.models import Comment, Review
+from reviews.models import Comment, Review, summary_excerpt
 
 WEEKS, PAPERS_PER_WEEK, MEMBERS, REVIEWS, COMMENTS = 20, 3, 200, 2_000, 20_000
 BATCH = 2_000
@@ -108,6 +108,7 @@ class Command(BaseCommand):
             rows.append(
                 Review(
                     scope=scopes[scope_index], author=members[member_index], summary=text, summary_html=html[text],
+                    excerpt=summary_excerpt(html[text]),
                     confusions="Eq. 3", confusions_html="<p>Eq. 3</p>", questions="Why?", questions_html="<p>Why?</p>",
                     status=Review.Status.PUBLISHED, published_at=now,
                 )
