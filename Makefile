@@ -26,6 +26,7 @@ help:
 	@echo "make run    set up .venv, migrate, load the demo journey and serve on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite (browser tests need $(CHROMIUM))"
 	@echo "make lint   ruff: lint and formatting check"
+	@echo "make loadtest / make bench   load, fault and benchmark runs (see docs/performance.md)"
 
 $(VENV)/.python-ok:
 	@if [ -x "$(PY)" ] && "$(PY)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then :; else \
@@ -62,6 +63,15 @@ test: install
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Not part of `make test`: each starts its own PostgreSQL cluster (and Redis) on free local ports.
+.PHONY: loadtest
+loadtest: install
+	$(PY) -m readinggroup.perf loadtest
+
+.PHONY: bench
+bench: install
+	$(PY) -m readinggroup.perf bench
 
 .PHONY: lint
 lint: install

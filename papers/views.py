@@ -2,21 +2,25 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from papers import selectors
+from readinggroup.pagecache import cache_page_for_visitors
 
 
 @require_safe
+@cache_page_for_visitors
 def home(request):
     schedule = selectors.schedule_for(user=request.user)
     return render(request, "papers/home.html", {"schedule": schedule})
 
 
 @require_safe
+@cache_page_for_visitors
 def week_detail(request, number: int):
     page = selectors.week_page(number=number, user=request.user)
     return render(request, "papers/week_detail.html", {"page": page, "week": page.week})
 
 
 @require_safe
+@cache_page_for_visitors
 def paper_detail(request, number: int, position: int):
     paper = selectors.paper_for_page(number=number, position=position, user=request.user)
     resources = selectors.group_resources(list(paper.resources.all()))

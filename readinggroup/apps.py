@@ -7,8 +7,11 @@ class ReadingGroupConfig(AppConfig):
     verbose_name = "Members and invitations"
 
     def ready(self):
+        from readinggroup import pagecache
+
         # Permissions exist only once migrate has run, so the organisers' group is refreshed then.
         post_migrate.connect(_ensure_organisers_group, dispatch_uid="readinggroup-organisers-group")
+        pagecache.connect_signals()
 
 
 def _ensure_organisers_group(sender, using, **kwargs):

@@ -14,6 +14,7 @@ EXCERPT_WORDS = 30
 def summary_excerpt(summary_html: str) -> str:
     return Truncator(strip_tags(summary_html).replace("\n", " ")).words(EXCERPT_WORDS)[:400]
 
+
 COMMENT_MAX_LENGTH = 10_000
 
 

@@ -82,11 +82,7 @@ def week_review_panels(*, week, scopes: list[ReviewScope], user, now=None) -> li
 
 def scope_reviews(*, scope, user):
     """All reviews of ``scope`` that ``user`` may read, newest first (the scope's own page)."""
-    return (
-        readable_reviews(user)
-        .filter(scope=scope, status=Review.Status.PUBLISHED)
-        .order_by("-published_at", "-pk")
-    )
+    return readable_reviews(user).filter(scope=scope, status=Review.Status.PUBLISHED).order_by("-published_at", "-pk")
 
 
 def review_for_page(*, pk: int) -> Review | None:

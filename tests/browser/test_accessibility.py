@@ -10,7 +10,15 @@ from playwright.sync_api import expect
 
 from readinggroup.services import profile_update
 from reviews.models import Review
-from tests.factories import CommentFactory, PaperFactory, ResourceFactory, ReviewFactory, ReviewScopeFactory, UserFactory, WeekFactory
+from tests.factories import (
+    CommentFactory,
+    PaperFactory,
+    ResourceFactory,
+    ReviewFactory,
+    ReviewScopeFactory,
+    UserFactory,
+    WeekFactory,
+)
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 AXE = Axe()

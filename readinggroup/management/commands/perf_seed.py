@@ -27,7 +27,11 @@ SUMMARIES = [
     "A careful ablation: *which* gate of the LSTM matters? Mostly the forget gate.",
     "Attention lets the decoder look back at every encoder state; see Eq. 4 and Table 2.",
 ]
-COMMENT_TEXTS = ["Good point about the `learning rate`.", "I read Section 3 differently.", "+1, and see [^1].\n\n[^1]: fn"]
+COMMENT_TEXTS = [
+    "Good point about the `learning rate`.",
+    "I read Section 3 differently.",
+    "+1, and see [^1].\n\n[^1]: fn",
+]
 
 
 class Command(BaseCommand):
@@ -55,7 +59,10 @@ class Command(BaseCommand):
         password = make_password("perf-member-pass")
         user_model = get_user_model()
         users = user_model.objects.bulk_create(
-            [user_model(username=f"member{n}", email=f"member{n}@example.com", password=password) for n in range(count)],
+            [
+                user_model(username=f"member{n}", email=f"member{n}@example.com", password=password)
+                for n in range(count)
+            ],
             batch_size=BATCH,
         )
         EmailAddress.objects.bulk_create(
@@ -82,13 +89,18 @@ class Command(BaseCommand):
         weeks = Week.objects.bulk_create(rows)
         papers = Paper.objects.bulk_create(
             [
-                Paper(week=w, position=p, title=f"Paper {p} of week {w.number}", authors="A. Author, B. Author", year=2015)
+                Paper(
+                    week=w, position=p, title=f"Paper {p} of week {w.number}", authors="A. Author, B. Author", year=2015
+                )
                 for w in weeks
                 for p in range(1, PAPERS_PER_WEEK + 1)
             ]
         )
         Resource.objects.bulk_create(
-            [Resource(week=p.week, paper=p, url=f"https://www.youtube.com/watch?v={p.pk}", kind="video") for p in papers]
+            [
+                Resource(week=p.week, paper=p, url=f"https://www.youtube.com/watch?v={p.pk}", kind="video")
+                for p in papers
+            ]
         )
         scopes = ReviewScope.objects.bulk_create([ReviewScope(week=p.week, position=p.position) for p in papers])
         ReviewScope.papers.through.objects.bulk_create(
@@ -120,10 +132,18 @@ class Command(BaseCommand):
         top_level = []
         for n in range(count // 2):
             text = rng.choice(COMMENT_TEXTS)
-            top_level.append(Comment(review=reviews[n % len(reviews)], author=rng.choice(members), body=text, body_html=html[text]))
+            top_level.append(
+                Comment(review=reviews[n % len(reviews)], author=rng.choice(members), body=text, body_html=html[text])
+            )
         top_level = Comment.objects.bulk_create(top_level, batch_size=BATCH)
         replies = [
-            Comment(review=parent.review, parent=parent, author=rng.choice(members), body=parent.body, body_html=parent.body_html)
+            Comment(
+                review=parent.review,
+                parent=parent,
+                author=rng.choice(members),
+                body=parent.body,
+                body_html=parent.body_html,
+            )
             for parent in top_level[: count - len(top_level)]
         ]
         Comment.objects.bulk_create(replies, batch_size=BATCH)
@@ -137,7 +157,7 @@ class Command(BaseCommand):
         readable = [r for r in reviews if r.scope.week.meeting_at <= timezone.now()]
         return {
             "sessions": cookies,
-            "weeks": [s.week.number for s in scopes[:: PAPERS_PER_WEEK]],
+            "weeks": [s.week.number for s in scopes[::PAPERS_PER_WEEK]],
             "reviews": [r.pk for r in readable[:200]],
             "review": readable[0].pk,
             "week": readable[0].scope.week.number,

@@ -1,0 +1,87 @@
+"""Whole-page caching for visitors who are not signed in.
+
+What a visitor sees is the same for every visitor, so a rendered page can be kept and served again
+until anything it shows changes. Instead of tracking which page shows what, every saved or deleted
+curriculum, review or comment row bumps one shared *content version* (after its transaction commits),
+and cached pages are keyed by that version. Changes that come with time alone (a publish time or a
+meeting time passing) only ever reveal more, and show within ``PAGE_TTL`` seconds.
+
+Only requests without a session or messages cookie are served from or stored in the cache, so
+nothing personal is ever cached; signed-in members always get a freshly rendered page.
+"""
+
+import hashlib
+from functools import wraps
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import patch_vary_headers
+
+VERSION_KEY = "readinggroup:content-version"
+PAGE_TTL = 60
+CACHED_APPS = ("papers", "reviews", "readinggroup")
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def bump_content_version() -> None:
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not in the cache (evicted, or a fresh cache): any new value invalidates
+        cache.set(VERSION_KEY, content_version() + 1, timeout=None)
+
+
+def _changed(sender, **kwargs):
+    transaction.on_commit(bump_content_version, robust=True)
+
+
+def connect_signals() -> None:
+    for app_label in CACHED_APPS:
+        for model in apps.get_app_config(app_label).get_models():
+            uid = f"pagecache-{model._meta.label}"
+            post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+            post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+            for field in model._meta.local_many_to_many:
+                m2m_changed.connect(_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}")
+
+
+def _is_cacheable_request(request) -> bool:
+    return (
+        request.method in {"GET", "HEAD"}
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "messages" not in request.COOKIES
+    )
+
+
+def cache_page_for_visitors(view):
+    """Serve ``view`` from the cache to visitors without a session; render it for everyone else."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not _is_cacheable_request(request):
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"readinggroup:page:{content_version()}:{path}"
+        cached = cache.get(key)
+        if cached is not None:
+            response = HttpResponse(cached)
+            patch_vary_headers(response, ["Cookie"])
+            return response
+        response = view(request, *args, **kwargs)
+        personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+        if response.status_code == 200 and not personal and not getattr(response, "streaming", False):
+            cache.set(key, response.content, PAGE_TTL)
+        patch_vary_headers(response, ["Cookie"])
+        return response
+
+    return wrapper
