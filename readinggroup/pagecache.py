@@ -4,7 +4,9 @@ What a visitor sees is the same for every visitor, so a rendered page can be kep
 until anything it shows changes. Instead of tracking which page shows what, every saved or deleted
 curriculum, review or comment row bumps one shared *content version* (after its transaction commits),
 and cached pages are keyed by that version. Changes that come with time alone (a publish time or a
-meeting time passing) only ever reveal more, and show within ``PAGE_TTL`` seconds.
+meeting time passing) only ever reveal more, and show within ``PAGE_TTL`` seconds. A page is kept
+with the version it was rendered at, so one cache round trip answers both "which version is current"
+and "is there a page for it".
 
 Only requests without a session or messages cookie are served from or stored in the cache, so
 nothing personal is ever cached; signed-in members always get a freshly rendered page.
@@ -70,17 +72,19 @@ def cache_page_for_visitors(view):
     def wrapper(request, *args, **kwargs):
         if not _is_cacheable_request(request):
             return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"readinggroup:page:{content_version()}:{path}"
-        cached = cache.get(key)
-        if cached is not None:
-            response = HttpResponse(cached)
+        key = f"readinggroup:page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+        # One round trip for both: the page is kept with the version it was rendered at.
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or content_version()
+        kept = found.get(key)
+        if kept is not None and kept[0] == version:
+            response = HttpResponse(kept[1])
             patch_vary_headers(response, ["Cookie"])
             return response
         response = view(request, *args, **kwargs)
         personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         if response.status_code == 200 and not personal and not getattr(response, "streaming", False):
-            cache.set(key, response.content, PAGE_TTL)
+            cache.set(key, (version, response.content), PAGE_TTL)
         patch_vary_headers(response, ["Cookie"])
         return response
 
