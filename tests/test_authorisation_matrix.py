@@ -35,6 +35,7 @@ ROLES = ("anonymous", "unverified", "member", "author", "other_member", "organis
 PUBLISHED_MARKER = "Published-review-marker-7f3a"
 DRAFT_MARKER = "Draft-review-marker-91c2"
 HIDDEN_WEEK_MARKER = "Hidden-week-marker-5d1e"
+AUTHOR_EMAIL = "author-private-address@example.com"
 # Who may see each marker anywhere on the site.
 MAY_SEE_PUBLISHED = {"member", "author", "organiser"}
 MAY_SEE_DRAFT = {"author"}
@@ -151,7 +152,7 @@ class World:
         self.users = {
             "unverified": UserFactory(username="unverified", verified=False),
             "member": UserFactory(username="member"),
-            "author": UserFactory(username="author"),
+            "author": UserFactory(username="author", email=AUTHOR_EMAIL),
             "other_member": UserFactory(username="other"),
             "organiser": UserFactory(username="organiser"),
             "deactivated": UserFactory(username="deactivated", is_active=False),
@@ -230,6 +231,8 @@ def leaks(role: str, content: str) -> list[str]:
         found.append("another member's draft")
     if HIDDEN_WEEK_MARKER in content and role not in MAY_SEE_HIDDEN_WEEK:
         found.append("an unpublished week")
+    if AUTHOR_EMAIL in content and role != "author":
+        found.append("another member's email address")
     return found
 
 
