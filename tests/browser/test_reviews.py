@@ -95,3 +95,12 @@ def test_second_tab_gets_the_conflict_message_and_keeps_its_text(new_page, sign_
     expect(second.locator(".conflict")).to_contain_text("Written in the first tab")
     screenshot("conflict", second)
     assert Review.objects.get(author=member).summary == "Written in the first tab"
+
+
+def test_member_who_will_not_write_chooses_to_read_the_others(page, sign_in, week_with_a_review):
+    sign_in(page, UserFactory(username="reader"))
+    page.goto("/weeks/2/")
+    expect(page.get_by_text("Alan's careful summary")).to_have_count(0)
+    page.get_by_role("button", name="I will not write one — show me").click()
+    expect(page.get_by_text("The organisers can see that you chose")).to_be_visible()
+    expect(page.get_by_text("Alan's careful summary of LeNet")).to_be_visible()
