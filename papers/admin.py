@@ -49,6 +49,9 @@ class PaperInline(admin.TabularInline):
     fields = ["position", "title", "authors", "year", "focus_note"]
     show_change_link = True
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("week")
+
 
 class ResourceInline(admin.TabularInline):
     model = Resource
@@ -57,9 +60,13 @@ class ResourceInline(admin.TabularInline):
     fields = ["position", "kind", "topic", "title", "url", "paper", "note"]
     classes = ["collapse"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("week", "paper")
+
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "paper":
             kwargs["queryset"] = Paper.objects.filter(week_id=_week_id(request)).order_by("position")
+            return _with_shared_choices(super().formfield_for_foreignkey(db_field, request, **kwargs), request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
@@ -71,10 +78,27 @@ class ReviewScopeInline(admin.TabularInline):
     verbose_name = "review scope"
     verbose_name_plural = "review scopes (what one review covers; papers left out get a scope of their own)"
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("week").prefetch_related("papers")
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "papers":
             kwargs["queryset"] = Paper.objects.filter(week_id=_week_id(request)).order_by("position")
+            return _with_shared_choices(super().formfield_for_manytomany(db_field, request, **kwargs), request)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+def _with_shared_choices(formfield, request):
+    """Every row of an inline offers the week's papers: list them once per request, not once per row."""
+    cache_name = f"_week_paper_choices_{type(formfield).__name__}"
+    if not hasattr(request, cache_name):
+        setattr(request, cache_name, list(formfield.choices))
+    formfield.choices = getattr(request, cache_name)
+    widget = formfield.widget
+    while hasattr(widget, "widget"):  # the admin wraps the select in its add/change links
+        widget = widget.widget
+        widget.choices = formfield.choices
+    return formfield
 
 
 def _week_id(request) -> int | None:

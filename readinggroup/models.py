@@ -26,9 +26,12 @@ class RenderedMarkdownModel(TimestampedModel):
         abstract = True
 
     def save(self, *args, **kwargs):
-        derived = self.derive_fields()
-        if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], *derived}
+        update_fields = kwargs.get("update_fields")
+        # A save of other fields only (hiding a comment) must not re-render from a stale copy.
+        if update_fields is None or set(update_fields) & set(self.markdown_fields):
+            derived = self.derive_fields()
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, *derived}
         super().save(*args, **kwargs)
 
     def derive_fields(self) -> set[str]:

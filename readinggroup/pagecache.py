@@ -8,16 +8,20 @@ meeting time passing) only ever reveal more, and show within ``PAGE_TTL`` second
 with the version it was rendered at, so one cache round trip answers both "which version is current"
 and "is there a page for it".
 
-Only requests without a session or messages cookie are served from or stored in the cache, so
-nothing personal is ever cached; signed-in members always get a freshly rendered page.
+Only requests without a session or messages cookie, and without a query string, are served from or
+stored in the cache, so nothing personal is ever cached, the number of cached pages is bounded by the
+pages that exist, and signed-in members always get a freshly rendered page. Pages live in their own
+cache (``CACHES["pages"]``) so they can never push rate-limit counters out; a version is a random
+token, never a counter, so a version lost to eviction can never come back and revive old pages.
 """
 
 import hashlib
+import secrets
 from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -28,19 +32,23 @@ PAGE_TTL = 60
 CACHED_APPS = ("papers", "reviews", "readinggroup")
 
 
-def content_version() -> int:
-    version = cache.get(VERSION_KEY)
+PAGES_CACHE = "pages"
+
+
+def _cache():
+    return caches[PAGES_CACHE]
+
+
+def content_version() -> str:
+    version = _cache().get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY, 1)
+        _cache().add(VERSION_KEY, secrets.token_hex(8), timeout=None)
+        version = _cache().get(VERSION_KEY)
     return version
 
 
 def bump_content_version() -> None:
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not in the cache (evicted, or a fresh cache): any new value invalidates
-        cache.set(VERSION_KEY, content_version() + 1, timeout=None)
+    _cache().set(VERSION_KEY, secrets.token_hex(8), timeout=None)
 
 
 def _changed(sender, **kwargs):
@@ -60,6 +68,7 @@ def connect_signals() -> None:
 def _is_cacheable_request(request) -> bool:
     return (
         request.method in {"GET", "HEAD"}
+        and not request.META.get("QUERY_STRING")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )
@@ -72,9 +81,9 @@ def cache_page_for_visitors(view):
     def wrapper(request, *args, **kwargs):
         if not _is_cacheable_request(request):
             return view(request, *args, **kwargs)
-        key = f"readinggroup:page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()}"
+        key = f"readinggroup:page:{hashlib.sha256(request.path.encode()).hexdigest()}"
         # One round trip for both: the page is kept with the version it was rendered at.
-        found = cache.get_many([VERSION_KEY, key])
+        found = _cache().get_many([VERSION_KEY, key])
         version = found.get(VERSION_KEY) or content_version()
         kept = found.get(key)
         if kept is not None and kept[0] == version:
@@ -84,7 +93,7 @@ def cache_page_for_visitors(view):
         response = view(request, *args, **kwargs)
         personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
         if response.status_code == 200 and not personal and not getattr(response, "streaming", False):
-            cache.set(key, (version, response.content), PAGE_TTL)
+            _cache().set(key, (version, response.content), PAGE_TTL)
         patch_vary_headers(response, ["Cookie"])
         return response
 

@@ -222,9 +222,19 @@ INVITE_ONLY = env_bool("DJANGO_INVITE_ONLY")
 # allauth's login and sign-up rate limits count in the cache, so it must be shared by every worker:
 # Redis when REDIS_URL is set, otherwise a table in the database (created by `make run` and tests).
 def cache_settings(redis_url: str) -> dict:
+    """``default`` holds rate-limit counters; ``pages`` holds visitors' cached pages, apart, so that a
+    flood of pages can never evict a counter."""
     if redis_url:
-        return {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": redis_url}}
-    return {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "readinggroup_cache"}}
+        redis = "django.core.cache.backends.redis.RedisCache"
+        return {
+            "default": {"BACKEND": redis, "LOCATION": redis_url, "KEY_PREFIX": "rg"},
+            "pages": {"BACKEND": redis, "LOCATION": redis_url, "KEY_PREFIX": "rg-pages"},
+        }
+    database = "django.core.cache.backends.db.DatabaseCache"
+    return {
+        "default": {"BACKEND": database, "LOCATION": "readinggroup_cache"},
+        "pages": {"BACKEND": database, "LOCATION": "readinggroup_page_cache", "OPTIONS": {"MAX_ENTRIES": 2000}},
+    }
 
 
 CACHES = cache_settings(os.environ.get("REDIS_URL", "").strip())

@@ -13,6 +13,10 @@ class ReviewAdmin(admin.ModelAdmin):
     readonly_fields = ["scope", "author", "summary", "confusions", "questions", "status", "published_at", "edited_at"]
     fields = readonly_fields
 
+    def get_queryset(self, request):
+        # Drafts are private to their authors, organisers included.
+        return super().get_queryset(request).filter(status=Review.Status.PUBLISHED)
+
     def has_add_permission(self, request):
         return False  # members write reviews on the site
 
@@ -26,6 +30,10 @@ class CommentAdmin(admin.ModelAdmin):
     readonly_fields = ["review", "author", "parent", "body", "edited_at", "deleted_at", "hidden_at", "hidden_by"]
     fields = readonly_fields
     actions = ["hide", "show"]
+
+    def get_queryset(self, request):
+        # Comments of a review turned back into a draft are hidden with it.
+        return super().get_queryset(request).filter(review__status=Review.Status.PUBLISHED)
 
     def has_add_permission(self, request):
         return False

@@ -1,7 +1,7 @@
 """Writes of member content: reviews, reading choices, comments. One function per use case."""
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from reviews.models import Comment, ReadingChoice, Review
@@ -22,6 +22,10 @@ def _check_version(instance, version: int | None) -> None:
         raise StaleEdit(current=instance)
 
 
+def _locked_review(*, scope, author) -> Review | None:
+    return Review.objects.select_for_update().filter(scope=scope, author=author).first()
+
+
 @transaction.atomic
 def review_save(*, scope, author, parts: dict[str, str], version: int | None, publish: bool = False) -> Review:
     """Create or update ``author``'s one review of ``scope``.
@@ -31,7 +35,7 @@ def review_save(*, scope, author, parts: dict[str, str], version: int | None, pu
     publishing needs all three parts; a published review stays published and is marked edited when
     its text changes. Drafts stay drafts unless ``publish`` is set.
     """
-    review = Review.objects.select_for_update().filter(scope=scope, author=author).first()
+    review = _locked_review(scope=scope, author=author)
     if review is None:
         if version is not None:
             raise StaleEdit(current=None)  # it was deleted (or never existed) since the form loaded
@@ -53,8 +57,17 @@ def review_save(*, scope, author, parts: dict[str, str], version: int | None, pu
         review.published_at = review.published_at or now
     if review.pk is not None:
         review.version += 1
-    review.full_clean()
-    review.save()
+    # The one-review-per-scope rule is left to the database: two first saves at once (a double
+    # click, two tabs) must end as a stale edit for the second, not as an error page.
+    review.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            review.save()
+    except IntegrityError:
+        existing = Review.objects.filter(scope=scope, author=author).first()
+        if existing is None:
+            raise
+        raise StaleEdit(current=existing) from None
     return review
 
 
@@ -81,8 +94,11 @@ def reading_choice_record(*, scope, member) -> ReadingChoice:
 @transaction.atomic
 def comment_create(*, review: Review, author, body: str, parent: Comment | None = None) -> Comment:
     """Post a comment or a reply. Refuses replies across reviews and to deleted or hidden comments."""
-    if parent is not None and (parent.review_id != review.pk or parent.is_tombstone or parent.is_hidden):
-        raise ValidationError("You can only reply to a visible comment on this review.")
+    if parent is not None:
+        # Locked, so a deletion of the parent waits for this reply (and then leaves a tombstone).
+        parent = Comment.objects.select_for_update().filter(pk=parent.pk).first()
+        if parent is None or parent.review_id != review.pk or parent.is_tombstone or parent.is_hidden:
+            raise ValidationError("You can only reply to a visible comment on this review.")
     comment = Comment(review=review, author=author, body=body, parent=parent)
     comment.full_clean()
     comment.save()
@@ -127,6 +143,7 @@ def comment_delete(*, comment: Comment) -> Comment | None:
 @transaction.atomic
 def comment_set_hidden(*, comment: Comment, hidden: bool, by) -> Comment:
     """An organiser hides a comment from members (or shows it again). The text is kept."""
+    comment = Comment.objects.select_for_update().get(pk=comment.pk)
     comment.hidden_at = timezone.now() if hidden else None
     comment.hidden_by = by if hidden else None
     comment.save(update_fields=["hidden_at", "hidden_by", "updated"])

@@ -218,6 +218,13 @@ def _own_comment_or_404(request, pk: int) -> Comment:
 
 @login_required
 def comment_edit(request, pk: int):
+    comment = Comment.objects.select_related("review").filter(pk=pk).first()
+    gone_while_editing = comment is None or (
+        comment.author_id == request.user.pk and (comment.is_tombstone or comment.is_hidden)
+    )
+    if request.method == "POST" and gone_while_editing:
+        # Deleted in another tab or hidden by an organiser while being edited: keep the text.
+        return render(request, "reviews/comment_gone.html", {"body": request.POST.get("body", "")}, status=409)
     comment = _own_comment_or_404(request, pk)
     if not permissions.can_edit_comment(request.user, comment):
         raise PermissionDenied("You can only edit your own comments.")

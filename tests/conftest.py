@@ -1,7 +1,7 @@
 from pathlib import Path
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from readinggroup.services import organiser_grant
 from tests.factories import UserFactory
@@ -51,7 +51,9 @@ def seed_text():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Rate-limit counters live in the cache; no test inherits another's."""
-    cache.clear()
+    """Rate-limit counters and cached pages live in caches; no test inherits another's."""
+    for cache in caches.all():
+        cache.clear()
     yield
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()

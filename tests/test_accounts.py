@@ -131,6 +131,10 @@ def test_organiser_invites_from_the_admin(client, organiser, django_capture_on_c
     assert mail.outbox[0].to == ["new@example.com"]
 
 
-def test_rate_limits_use_a_cache_shared_by_all_workers():
-    assert cache_settings("redis://127.0.0.1:6379/1")["default"]["BACKEND"].endswith("RedisCache")
-    assert cache_settings("")["default"]["BACKEND"].endswith("DatabaseCache")
+def test_rate_limits_use_a_cache_shared_by_all_workers_apart_from_cached_pages():
+    with_redis, without = cache_settings("redis://127.0.0.1:6379/1"), cache_settings("")
+    assert with_redis["default"]["BACKEND"].endswith("RedisCache") and without["default"]["BACKEND"].endswith(
+        "DatabaseCache"
+    )
+    assert with_redis["default"]["KEY_PREFIX"] != with_redis["pages"]["KEY_PREFIX"]
+    assert without["default"]["LOCATION"] != without["pages"]["LOCATION"]

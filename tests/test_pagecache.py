@@ -1,7 +1,9 @@
 import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from papers.models import Paper
 from papers.services import journey_import
@@ -68,4 +70,31 @@ def test_unpublishing_hides_the_week_from_visitors_at_once(client, week):
     assert client.get("/weeks/4/").status_code == 200
     week.published_at = None
     week.save()
+    assert client.get("/weeks/4/").status_code == 404
+
+
+def test_query_strings_are_neither_cached_nor_served_from_the_cache(client, week, django_assert_num_queries):
+    from django.core.cache import caches
+
+    for n in range(5):
+        client.get(f"/weeks/4/?x={n}")
+    assert not [key for key in caches["pages"]._cache if "page" in key]
+    client.get("/weeks/4/")
+    with django_assert_num_queries(0):
+        client.get("/weeks/4/")
+    with CaptureQueriesContext(connection) as rendered:
+        client.get("/weeks/4/?x=1")
+    assert len(rendered) > 0  # rendered afresh, not served from the cache
+
+
+def test_a_lost_version_never_revives_old_pages(client, week):
+    from django.core.cache import caches
+
+    from readinggroup.pagecache import VERSION_KEY
+
+    client.get("/weeks/4/")
+    week.published_at = None
+    week.save()
+    caches["pages"].delete(VERSION_KEY)  # evicted
+    Paper.objects.update(title="x")  # any later change
     assert client.get("/weeks/4/").status_code == 404

@@ -86,3 +86,12 @@ def test_permission_denied_page_is_our_own(client, unverified_user):
     response = client.get("/weeks/1/reviews/1/write/")
     assert response.status_code in {403, 404}
     assert "<title>" in response.content.decode() and "Traceback" not in response.content.decode()
+
+
+def test_a_form_without_a_valid_csrf_token_is_refused_kindly(member):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    response = client.post("/accounts/profile/", {"display_name": "Forged"})
+    assert response.status_code == 403 and "That form had expired" in response.content.decode()
+    member.refresh_from_db()
+    assert not hasattr(member, "profile") or member.profile.display_name != "Forged"

@@ -1,5 +1,6 @@
 // Keeps a copy of the review being written in this browser, so a closed tab or a crash loses nothing.
-// The server copy wins whenever it is newer than the text kept here.
+// The server copy wins whenever it is newer than the text kept here; the browser's copy is dropped
+// only once the site shows the same text.
 (function () {
   "use strict";
   const form = document.querySelector("form[data-autosave-key]");
@@ -58,8 +59,11 @@
 
   const kept = read();
   const differs = kept && kept.values && fields.some((field) => (kept.values[field.name] ?? field.value) !== field.value);
-  if (form.dataset.autosaveRestore === "off") {
-    save(); // the page already shows the typed text next to the saved one
+  if (form.dataset.autosaveState !== "saved") {
+    save(); // a preview or a refused save: the text in the form is not on the site yet
+  } else if (kept && !differs) {
+    // The site has exactly this text: it was saved, so the browser's copy is no longer needed.
+    window.localStorage.removeItem(key);
   } else if (differs && kept.version === version) {
     fill(kept.values);
     status.textContent = "Restored text you had not saved yet (kept in this browser at " + timeOf(kept.savedAt) + ").";
@@ -74,11 +78,7 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(save, 400);
   });
-  form.addEventListener("submit", (event) => {
-    if (event.submitter && event.submitter.value !== "preview") {
-      window.localStorage.removeItem(key);
-    } else {
-      save();
-    }
-  });
+  // The copy is kept through submitting: if the save fails (an expired session, a lost connection),
+  // the text comes back on the next visit; once the site shows the same text, the copy is dropped.
+  form.addEventListener("submit", save);
 })();

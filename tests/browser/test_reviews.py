@@ -104,3 +104,20 @@ def test_member_who_will_not_write_chooses_to_read_the_others(page, sign_in, wee
     page.get_by_role("button", name="I will not write one — show me").click()
     expect(page.get_by_text("The organisers can see that you chose")).to_be_visible()
     expect(page.get_by_text("Alan's careful summary of LeNet")).to_be_visible()
+
+
+def test_text_survives_a_save_that_never_reached_the_site(page, sign_in, week_with_a_review):
+    member = UserFactory(username="ada")
+    sign_in(page, member)
+    page.goto("/weeks/2/reviews/1/write/")
+    page.get_by_label("Summary").fill("Typed before my session ran out")
+    page.context.clear_cookies()  # the session expires while the member is writing
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_role("heading", name="That form had expired")).to_be_visible()
+    sign_in(page, member)
+    page.goto("/weeks/2/reviews/1/write/")
+    expect(page.get_by_label("Summary")).to_have_value("Typed before my session ran out")
+    expect(page.locator("#autosave-status")).to_contain_text("Restored text you had not saved yet")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text(re.compile("Draft saved at"))).to_be_visible()
+    assert page.evaluate("Object.keys(localStorage).length") == 0  # saved on the site: the copy is gone

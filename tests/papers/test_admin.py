@@ -148,3 +148,25 @@ def test_staff_without_the_organiser_role_is_refused(client):
 def test_anonymous_visitor_is_sent_to_login(client):
     response = client.get(ADD_URL)
     assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+def test_week_change_page_queries_do_not_grow_with_rows(organiser_client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import ResourceFactory, ReviewScopeFactory
+
+    def queries_for_week_with(rows):
+        week = WeekFactory()
+        for position in range(1, rows + 1):
+            paper = PaperFactory(week=week, position=position)
+            ResourceFactory(week=week, paper=paper)
+            ReviewScopeFactory(week=week, position=position).papers.add(paper)
+        url = reverse("admin:papers_week_change", args=[week.pk])
+        organiser_client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            assert organiser_client.get(url).status_code == 200
+        return len(queries)
+
+    few, many = queries_for_week_with(2), queries_for_week_with(20)
+    assert many - few <= 2, (few, many)

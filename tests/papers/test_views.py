@@ -1,5 +1,5 @@
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -105,7 +105,7 @@ def make_week_with_papers(count):
 
 def queries_for(client, url) -> int:
     """Queries of a full render (visitors' pages are cached; the render is what must not grow)."""
-    cache.clear()
+    caches["pages"].clear()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url).status_code == 200
     return len(queries)

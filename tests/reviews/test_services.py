@@ -111,3 +111,32 @@ def test_comment_edit_marks_edited_and_refuses_stale_versions(published_review, 
     with pytest.raises(StaleEdit):
         comment_update(comment=comment, body="Third", version=comment.version)
     assert Comment.objects.get().body == "Second"
+
+
+def test_two_first_saves_at_once_end_as_a_stale_edit_not_an_error(scope, member, monkeypatch):
+    from reviews import services
+
+    review_save(scope=scope, author=member, parts={"summary": "First click"}, version=None)
+    # The second request looked for the review before the first one's row existed.
+    monkeypatch.setattr(services, "_locked_review", lambda **kwargs: None)
+    with pytest.raises(StaleEdit) as stale:
+        review_save(scope=scope, author=member, parts={"summary": "Second click"}, version=None)
+    assert stale.value.current.summary == "First click"
+    assert Review.objects.get().summary == "First click"
+
+
+def test_a_reply_to_a_comment_deleted_meanwhile_is_refused_with_a_message(published_review, member):
+    parent = CommentFactory(review=published_review)
+    stale_parent = Comment.objects.get(pk=parent.pk)
+    comment_delete(comment=parent)
+    with pytest.raises(ValidationError, match="visible comment"):
+        comment_create(review=published_review, author=member, body="Too late", parent=stale_parent)
+
+
+def test_hiding_a_comment_never_brings_back_older_text(published_review, member, organiser):
+    comment = CommentFactory(review=published_review, author=member, body="Old words")
+    stale_copy = Comment.objects.get(pk=comment.pk)
+    comment_update(comment=comment, body="New words", version=comment.version)
+    comment_set_hidden(comment=stale_copy, hidden=True, by=organiser)
+    comment.refresh_from_db()
+    assert comment.is_hidden and comment.body == "New words" and comment.body_html == "<p>New words</p>"

@@ -285,3 +285,32 @@ def test_scope_page_follows_the_write_first_rule(client, member, published_revie
     assert response.status_code == 403 and "Write your own review first" in response.content.decode()
     ReviewFactory(scope=published_review.scope, author=member)
     assert "Secret thoughts about convolutions" in client.get(url).content.decode()
+
+
+def test_editing_a_comment_deleted_meanwhile_keeps_the_typed_text(client, member, published_review):
+    comment = CommentFactory(review=published_review, author=member)
+    ReviewFactory(scope=published_review.scope, author=member)
+    client.force_login(member)
+    url = reverse("reviews:comment_edit", args=[comment.pk])
+    comment.delete()
+    response = client.post(url, {"body": "My careful rewrite", "version": 1})
+    assert response.status_code == 409 and "My careful rewrite" in response.content.decode()
+
+
+def test_editing_a_comment_hidden_meanwhile_keeps_the_typed_text(client, member, organiser, published_review):
+    from reviews.services import comment_set_hidden
+
+    comment = CommentFactory(review=published_review, author=member)
+    ReviewFactory(scope=published_review.scope, author=member)
+    comment_set_hidden(comment=comment, hidden=True, by=organiser)
+    client.force_login(member)
+    response = client.post(reverse("reviews:comment_edit", args=[comment.pk]), {"body": "Rewrite", "version": 1})
+    assert response.status_code == 409 and "Rewrite" in response.content.decode()
+
+
+def test_organisers_do_not_see_drafts_in_the_admin(client, organiser, draft_review, published_review):
+    client.force_login(organiser)
+    assert client.get(reverse("admin:reviews_review_change", args=[draft_review.pk])).status_code == 302
+    changelist = client.get(reverse("admin:reviews_review_changelist"), {"q": "Half-formed"})
+    assert "Half-formed draft" not in changelist.content.decode()
+    assert client.get(reverse("admin:reviews_review_change", args=[published_review.pk])).status_code == 200
