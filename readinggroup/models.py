@@ -64,10 +64,10 @@ class Profile(TimestampedModel):
 
 def display_name(user) -> str:
     """A member's display name, falling back to the username (profile prefetched where it matters)."""
-    profile = getattr(user, "profile", None) if user is not None else None
-    if profile is not None and profile.display_name:
-        return profile.display_name
-    return user.get_username() if user is not None else "Former member"
+    if user is None:
+        return "Former member"
+    profile = getattr(user, "profile", None)
+    return profile.name if profile is not None else user.get_username()
 
 
 class Invitation(TimestampedModel):

@@ -50,10 +50,14 @@ def _review_or_refusal(request, pk: int) -> tuple[Review, HttpResponse | None]:
     if access == ReviewAccess.SIGN_IN:
         return review, redirect_to_login(request.get_full_path())
     if access == ReviewAccess.WRITE_FIRST:
-        scope = review.scope
-        context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all())}
-        return review, render(request, "reviews/write_first.html", context, status=403)
+        return review, _write_first_response(request, review.scope)
     return review, None
+
+
+def _write_first_response(request, scope):
+    """Explains the write-first rule for ``scope`` and offers both ways on; names no review or author."""
+    context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all())}
+    return render(request, "reviews/write_first.html", context, status=403)
 
 
 @require_safe
@@ -86,8 +90,7 @@ def scope_reviews(request, number: int, position: int):
     if not (is_member(request.user) or is_organiser(request.user)):
         raise PermissionDenied("Verify your email address to read the group's reviews.")
     if not permissions.scope_is_unlocked(request.user, scope):
-        context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all())}
-        return render(request, "reviews/write_first.html", context, status=403)
+        return _write_first_response(request, scope)
     page = Paginator(selectors.scope_reviews(scope=scope, user=request.user), REVIEWS_PER_PAGE).get_page(
         request.GET.get("page")
     )

@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from readinggroup.models import Invitation, Profile
@@ -30,6 +30,7 @@ from tests.factories import (
     UserFactory,
     WeekFactory,
 )
+from tests.helpers import site_url_names
 
 ROLES = ("anonymous", "unverified", "member", "author", "other_member", "organiser", "deactivated")
 PUBLISHED_MARKER = "Published-review-marker-7f3a"
@@ -173,14 +174,6 @@ class World:
             client = Client()
             client.force_login(user)
             self.clients[role] = client
-
-
-def site_url_names(resolver=None, namespace=""):
-    for pattern in (resolver or get_resolver()).url_patterns:
-        if isinstance(pattern, URLResolver):
-            yield from site_url_names(pattern, f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield f"{namespace}{pattern.name}"
 
 
 def admin_expectation(name: str, world) -> tuple[dict, dict]:

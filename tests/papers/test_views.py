@@ -1,11 +1,9 @@
 import pytest
-from django.core.cache import caches
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PaperFactory, ResourceFactory, ReviewScopeFactory, WeekFactory
+from tests.helpers import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -101,14 +99,6 @@ def make_week_with_papers(count):
         scope = ReviewScopeFactory(week=week, position=position)
         scope.papers.add(paper)
     return week
-
-
-def queries_for(client, url) -> int:
-    """Queries of a full render (visitors' pages are cached; the render is what must not grow)."""
-    caches["pages"].clear()
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 @pytest.mark.parametrize("viewer", ["anonymous", "organiser"])

@@ -1,11 +1,10 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import Comment, Review
 from tests.factories import CommentFactory, ReviewFactory, ReviewScopeFactory, UserFactory
+from tests.helpers import queries_for
 
 pytestmark = pytest.mark.django_db
 
@@ -207,12 +206,6 @@ def test_member_profile_paginates_reviews(client, member, week):
     first = client.get(url)
     assert len(first.context["page_obj"]) == 10 and "Page 1 of 2" in first.content.decode()
     assert len(client.get(url, {"page": 2}).context["page_obj"]) == 2
-
-
-def queries_for(client, url) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
 
 
 def make_reviews(week, count, viewer):
