@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from readinggroup.models import RenderedMarkdownModel, TimestampedModel
+from readinggroup.models import RenderedMarkdownModel, TimestampedModel, markdown_text_field
 from readinggroup.roles import is_organiser
 
 URL_MAX_LENGTH = 1000
@@ -26,7 +26,7 @@ class Week(RenderedMarkdownModel):
     number = models.PositiveSmallIntegerField(help_text="Week 1, Week 2, … Each number is used once.")
     title = models.CharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True)
-    intro = models.TextField(blank=True, help_text="Markdown. Shown at the top of the week page.")
+    intro = markdown_text_field(blank=True, help_text="Markdown. Shown at the top of the week page.")
     intro_html = models.TextField(blank=True, editable=False)
     review_plan = models.TextField(
         blank=True,
@@ -97,7 +97,7 @@ class Paper(RenderedMarkdownModel):
     focus_note = models.CharField(
         "reading focus", max_length=300, blank=True, help_text='What to concentrate on, e.g. "Section 2 only".'
     )
-    note = models.TextField(blank=True, help_text="Markdown. The organisers' remarks on this paper.")
+    note = markdown_text_field(blank=True, help_text="Markdown. The organisers' remarks on this paper.")
     note_html = models.TextField(blank=True, editable=False)
 
     markdown_fields = ("note",)

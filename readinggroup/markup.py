@@ -1,56 +1,150 @@
 """The one place where member- and organiser-written Markdown becomes HTML.
 
-Markdown is rendered with raw HTML switched off (typed HTML stays visible as text) and the result is
-sanitised with nh3 against an allow-list. Callers store the result in an ``*_html`` field on save;
-templates may mark only those fields safe.
+GitHub-style Markdown is parsed by markdown-it-py (CommonMark, linear-time by design) with raw HTML off,
+so typed HTML stays visible as text; tables, strikethrough, task lists, footnotes and bare links come from
+markdown-it-py and mdit-py-plugins. Maths is turned into MathML on the server (no script needed), code
+with a known language is highlighted by Pygments into CSS classes, and images become links, so a reader's
+browser never fetches a third party's picture. The result is sanitised with nh3 against an allow-list.
+
+Callers store the result in an ``*_html`` field when saving; templates may mark only those fields safe.
+Stored HTML follows this module through ``manage.py rerender_markup``.
 """
 
-import secrets
+import hashlib
+import html
+import re
+from functools import cache
 from urllib.parse import urlsplit
 
-import markdown
 import nh3
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
 
-ALLOWED_TAGS = {
-    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h3", "h4",
-    "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table",
-    "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+from readinggroup.markup_math import MATHML_ATTRIBUTES, MATHML_TAGS, math_plugin
+
+# Every Markdown field holds at most this many characters (forms and models refuse more): any text within
+# it renders in well under 0.2 s, hostile or not (tests/test_markup_budget.py).
+MARKDOWN_MAX_LENGTH = 8_000
+
+# Headings in member text start here: every page that shows it already has its own h1 and h2.
+TOP_HEADING_LEVEL = 3
+
+HTML_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "input", "li", "ol", "p", "pre", "s", "section", "small", "span", "strong",
+    "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
+ALLOWED_TAGS = HTML_TAGS | MATHML_TAGS
 ALLOWED_ATTRIBUTES = {
-    "*": {"id"},
+    "*": {"id", "class"},
     "a": {"href", "title"},
     "abbr": {"title"},
-    "img": {"src", "alt", "title"},
+    "input": {"type", "checked", "disabled"},
     "ol": {"start"},
-    "td": {"align"},
-    "th": {"align"},
+    **MATHML_ATTRIBUTES,
 }
+# A task list's checkbox is always a disabled checkbox, whatever reached the sanitiser.
+FORCED_ATTRIBUTES = {"input": {"type": "checkbox", "disabled": "disabled"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer"
-# Python-Markdown names its footnote markup with these classes; keep them so the list can be styled.
-ALLOWED_CLASSES = {"div": {"footnote"}, "a": {"footnote-ref", "footnote-backref"}}
 
-MARKDOWN_EXTENSIONS = ["fenced_code", "tables", "footnotes", "sane_lists"]
+# Pygments' short token classes ("k", "nf", "s2" …); nothing else may style a code span.
+HIGHLIGHT_CLASSES = frozenset(name for name in STANDARD_TYPES.values() if name)
+ALLOWED_CLASSES = {
+    "a": {"footnote-backref", "image-link"},
+    "code": {"math-source"},
+    "div": {"math", "math-display"},
+    "hr": {"footnotes-sep"},
+    "input": {"task-list-item-checkbox"},
+    "li": {"task-list-item", "footnote-item"},
+    "ol": {"footnotes-list"},
+    "section": {"footnotes"},
+    "small": {"math-note"},
+    "span": {"math", "math-display", *HIGHLIGHT_CLASSES},
+    "sup": {"footnote-ref"},
+    "td": {"align-left", "align-center", "align-right"},
+    "th": {"align-left", "align-center", "align-right"},
+    "ul": {"contains-task-list"},
+}
+LANGUAGE_CLASS = re.compile(r"language-[a-z0-9][a-z0-9+#._-]{0,30}")
+TABLE_ALIGNMENT = re.compile(r"text-align:(left|center|right)")
+
+# Languages whose Pygments lexers were checked against the rendering budget with hostile input. Other
+# languages keep their class and show as plain code.
+HIGHLIGHTED_LANGUAGES = frozenset({
+    "bash", "c", "console", "cpp", "c++", "css", "cuda", "diff", "dockerfile", "go", "haskell", "html",
+    "ini", "java", "javascript", "js", "json", "julia", "jl", "kotlin", "latex", "tex", "lua", "make",
+    "makefile", "markdown", "md", "matlab", "numpy", "ocaml", "perl", "php", "py", "pycon", "python",
+    "python3", "r", "ruby", "rust", "scala", "sh", "shell", "sql", "swift", "text", "toml", "ts",
+    "typescript", "xml", "yaml", "yml", "zsh",
+})  # fmt: skip
+_HIGHLIGHTER = HtmlFormatter(nowrap=True)
 
 
-class _DemoteHeadings(Treeprocessor):
-    """Shift headings down two levels: a page already has its own h1 and h2."""
+def _highlight(code: str, language: str, attrs) -> str:
+    """Pygments' token spans for a known language; an empty string lets markdown-it escape the code."""
+    if language.lower() not in HIGHLIGHTED_LANGUAGES:
+        return ""
+    try:
+        lexer = get_lexer_by_name(language.lower())
+    except ClassNotFound:
+        return ""
+    return pygments_highlight(code, lexer, _HIGHLIGHTER)
 
-    def run(self, root):
-        for element in root.iter():
-            if element.tag in {"h1", "h2", "h3", "h4", "h5", "h6"}:
-                element.tag = f"h{min(int(element.tag[1]) + 2, 6)}"
+
+def _image_as_link(renderer, tokens, idx, options, env) -> str:
+    """An image becomes a link to it (or its description alone inside a link): never loaded by readers."""
+    token = tokens[idx]
+    description = renderer.renderInlineAsText(token.children or [], options, env).strip()
+    source = str(token.attrGet("src") or "")
+    host = urlsplit(source).hostname if source.startswith(("http://", "https://")) else None
+    if host is None or token.meta.get("inside_link"):
+        return escapeHtml(description or "image")
+    label = f"{description} (image at {host})" if description else f"image at {host}"
+    return f'<a href="{escapeHtml(source)}" class="image-link">{escapeHtml(label)}</a>'
 
 
-class _NoRawHtml(Extension):
-    """Treat typed HTML as text, and demote headings."""
+def _page_structure(state) -> None:
+    """Headings start at the page's level; table alignment becomes classes (the CSP forbids style
+    attributes); images inside a link are marked, since a link cannot hold another link."""
+    shift = state.env.get("top_heading_level", TOP_HEADING_LEVEL) - 1
+    for token in state.tokens:
+        if token.type in {"heading_open", "heading_close"}:
+            token.tag = f"h{min(int(token.tag[1]) + shift, 6)}"
+        elif token.type in {"th_open", "td_open"}:
+            alignment = TABLE_ALIGNMENT.fullmatch(str(token.attrs.pop("style", "")))
+            if alignment:
+                token.attrSet("class", f"align-{alignment[1]}")
+        elif token.type == "inline" and token.children:
+            depth = 0
+            for child in token.children:
+                depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
+                if child.type == "image":
+                    child.meta["inside_link"] = depth > 0
 
-    def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's API name)
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-        md.treeprocessors.register(_DemoteHeadings(md), "demote_headings", 0)
+
+@cache
+def _parser() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "highlight": _highlight})
+    parser.enable(["table", "strikethrough", "linkify"])
+    parser.use(footnote_plugin).use(tasklists_plugin)
+    parser.use(math_plugin)
+    parser.add_render_rule("image", _image_as_link)
+    parser.core.ruler.push("page_structure", _page_structure)
+    return parser
+
+
+def _class_filter(tag: str, value: str) -> str | None:
+    allowed = ALLOWED_CLASSES.get(tag, set())
+    kept = [name for name in value.split() if name in allowed or (tag == "code" and LANGUAGE_CLASS.fullmatch(name))]
+    return " ".join(kept) or None
 
 
 def _is_mangled_scheme(url: str) -> bool:
@@ -58,38 +152,69 @@ def _is_mangled_scheme(url: str) -> bool:
     return not urlsplit(url).scheme and ":" in url.split("/", 1)[0]
 
 
-def _namespacing_filter(prefix: str):
-    """Prefix ids and in-page links so a rendered text cannot clash with the page or its neighbours."""
+def _attribute_filter(prefix: str):
+    """Namespace ids and in-page links (a text cannot clash with the page or its neighbours), keep only
+    known classes, and drop disguised link schemes."""
 
     def attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         if attribute == "id":
             return f"{prefix}{value}"
+        if attribute == "class":
+            return _class_filter(tag, value)
         if attribute == "href" and value.startswith("#"):
             return f"#{prefix}{value[1:]}"
-        if attribute in {"href", "src"} and _is_mangled_scheme(value):
+        if attribute == "href" and _is_mangled_scheme(value):
             return None
         return value
 
     return attribute_filter
 
 
-def sanitise_html(html: str) -> str:
-    """Reduce an HTML fragment to the allow-listed tags, attributes and link schemes."""
+def sanitise_html(html_text: str, *, id_prefix: str = "md-") -> str:
+    """Reduce an HTML fragment to the allow-listed tags, attributes, classes and link schemes."""
     return nh3.clean(
-        html,
+        html_text,
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
         attributes=ALLOWED_ATTRIBUTES,
-        attribute_filter=_namespacing_filter(f"md-{secrets.token_hex(4)}-"),
+        attribute_filter=_attribute_filter(id_prefix),
+        set_tag_attribute_values=FORCED_ATTRIBUTES,
         link_rel=LINK_REL,
         url_schemes=ALLOWED_URL_SCHEMES,
-        allowed_classes=ALLOWED_CLASSES,
     )
 
 
-def render_markdown(text: str) -> str:
-    """Render Markdown to sanitised HTML; an empty text gives an empty string."""
+def render_markdown(text: str, *, top_heading_level: int = TOP_HEADING_LEVEL) -> str:
+    """Render Markdown to sanitised HTML; an empty text gives an empty string.
+
+    The same text always gives the same HTML (ids are namespaced by a hash of the text), so stored
+    HTML can be compared with a fresh rendering.
+    """
     if not text or not text.strip():
         return ""
-    html = markdown.markdown(text, extensions=[*MARKDOWN_EXTENSIONS, _NoRawHtml()], output_format="html")
-    return sanitise_html(html)
+    if len(text) > MARKDOWN_MAX_LENGTH:
+        # Only rows written around the forms get here (a fixture, a shell): shown as plain text, not lost.
+        return _plain_paragraphs(text)
+    rendered = _parser().render(text, {"top_heading_level": top_heading_level})
+    prefix = f"md-{hashlib.sha256(text.encode()).hexdigest()[:8]}-"
+    return sanitise_html(rendered, id_prefix=prefix).strip()
+
+
+def _plain_paragraphs(text: str) -> str:
+    paragraphs = (part.strip() for part in re.split(r"\n\s*\n", text))
+    return "\n".join(f"<p>{html.escape(part).replace(chr(10), '<br>')}</p>" for part in paragraphs if part)
+
+
+_BLOCK_END = re.compile(r"</(p|li|h[1-6]|tr|th|td|pre|blockquote|div|dt|dd|section|math)>|<br\s*/?>|<hr\s*/?>")
+_TAG = re.compile(r"<[^>]*>")
+_FOOTNOTES = re.compile(r'<hr class="footnotes-sep">.*', re.DOTALL)
+
+
+def html_to_text(rendered: str) -> str:
+    """Plain text of rendered HTML, for excerpts: blocks and cells apart, entities decoded once.
+
+    The result is text, not HTML: a template escapes it once when it shows it.
+    """
+    without_footnotes = _FOOTNOTES.sub("", rendered)
+    spaced = _TAG.sub("", _BLOCK_END.sub(" ", without_footnotes))
+    return " ".join(html.unescape(spaced).split())

@@ -1,8 +1,18 @@
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
+from django.db.models.signals import pre_save
+from django.dispatch import receiver
 from django.urls import reverse
 
-from readinggroup.markup import render_markdown
+from readinggroup.markup import MARKDOWN_MAX_LENGTH, render_markdown
+
+
+def markdown_text_field(*args, **kwargs) -> models.TextField:
+    """A Markdown source field: the form and the model (``full_clean``) refuse text over the budget."""
+    return models.TextField(
+        *args, max_length=MARKDOWN_MAX_LENGTH, validators=[MaxLengthValidator(MARKDOWN_MAX_LENGTH)], **kwargs
+    )
 
 
 class TimestampedModel(models.Model):
@@ -16,8 +26,11 @@ class TimestampedModel(models.Model):
 class RenderedMarkdownModel(TimestampedModel):
     """Keeps each Markdown field's sanitised HTML twin (``intro`` → ``intro_html``) up to date.
 
-    Rendering happens on every save, whichever path saves (service, admin inline, fixture), so a
-    template can never show HTML that is stale or was never sanitised.
+    ``save()`` renders (a save of other fields only leaves the HTML alone), and fixtures, which
+    ``loaddata`` saves without calling ``save()``, are rendered by ``render_loaded_fixture`` below: a
+    template never shows HTML that did not come out of the sanitiser. ``bulk_create`` and
+    ``QuerySet.update`` bypass both; code that uses them renders itself, and ``manage.py
+    rerender_markup`` brings every stored row up to date.
     """
 
     markdown_fields: tuple[str, ...] = ()
@@ -39,6 +52,13 @@ class RenderedMarkdownModel(TimestampedModel):
         for field in self.markdown_fields:
             setattr(self, f"{field}_html", render_markdown(getattr(self, field)))
         return {f"{field}_html" for field in self.markdown_fields}
+
+
+@receiver(pre_save, dispatch_uid="readinggroup-render-loaded-fixture")
+def render_loaded_fixture(sender, instance, raw: bool, **kwargs):
+    """A fixture row's ``*_html`` is whatever the file says: replace it with a rendering of the source."""
+    if raw and isinstance(instance, RenderedMarkdownModel):
+        instance.derive_fields()
 
 
 class Profile(TimestampedModel):

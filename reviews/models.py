@@ -2,20 +2,19 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from readinggroup.models import RenderedMarkdownModel, TimestampedModel
+from readinggroup.markup import MARKDOWN_MAX_LENGTH, html_to_text
+from readinggroup.models import RenderedMarkdownModel, TimestampedModel, markdown_text_field
 
-REVIEW_PART_MAX_LENGTH = 20_000
+REVIEW_PART_MAX_LENGTH = MARKDOWN_MAX_LENGTH
+COMMENT_MAX_LENGTH = MARKDOWN_MAX_LENGTH
 EXCERPT_WORDS = 30
 
 
 def summary_excerpt(summary_html: str) -> str:
-    return Truncator(strip_tags(summary_html).replace("\n", " ")).words(EXCERPT_WORDS)[:400]
-
-
-COMMENT_MAX_LENGTH = 10_000
+    """The summary's first words as plain text (the template escapes it once when showing it)."""
+    return Truncator(html_to_text(summary_html)).words(EXCERPT_WORDS)[:400]
 
 
 class Review(RenderedMarkdownModel):
@@ -27,11 +26,11 @@ class Review(RenderedMarkdownModel):
 
     scope = models.ForeignKey("papers.ReviewScope", on_delete=models.PROTECT, related_name="reviews")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
-    summary = models.TextField(max_length=REVIEW_PART_MAX_LENGTH, blank=True)
+    summary = markdown_text_field(blank=True)
     summary_html = models.TextField(blank=True, editable=False)
-    confusions = models.TextField(max_length=REVIEW_PART_MAX_LENGTH, blank=True)
+    confusions = markdown_text_field(blank=True)
     confusions_html = models.TextField(blank=True, editable=False)
-    questions = models.TextField("discussion questions", max_length=REVIEW_PART_MAX_LENGTH, blank=True)
+    questions = markdown_text_field("discussion questions", blank=True)
     questions_html = models.TextField(blank=True, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     published_at = models.DateTimeField(null=True, blank=True, help_text="When it was first published.")
@@ -99,7 +98,7 @@ class Comment(RenderedMarkdownModel):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies")
-    body = models.TextField(max_length=COMMENT_MAX_LENGTH)
+    body = markdown_text_field()
     body_html = models.TextField(blank=True, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True, help_text="Deleted by its author; replies stay.")

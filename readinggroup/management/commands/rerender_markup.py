@@ -1,0 +1,26 @@
+from django.apps import apps
+from django.core.management.base import BaseCommand
+
+from readinggroup.models import RenderedMarkdownModel
+from readinggroup.rerender import BATCH_SIZE, rerender_rows
+
+
+class Command(BaseCommand):
+    help = "Render every stored Markdown field again with the current renderer (only changed rows are written)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--batch-size", type=int, default=BATCH_SIZE, help="Rows loaded and written at a time.")
+
+    def handle(self, *args, batch_size, **options):
+        for model in apps.get_models():
+            if not issubclass(model, RenderedMarkdownModel):
+                continue
+            derived_fields = sorted(model().derive_fields())
+            changed = rerender_rows(
+                model._base_manager.all(),
+                derive=lambda row: row.derive_fields(),
+                derived_fields=derived_fields,
+                batch_size=batch_size,
+            )
+            total = model._base_manager.count()
+            self.stdout.write(f"{model._meta.label}: {changed} of {total} re-rendered")
