@@ -48,6 +48,7 @@ def test_security_headers_on_pages(client, production_security, url):
     policy = dict(directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";"))
     assert policy["script-src"] == "'self'" and policy["style-src"] == "'self'"
     assert policy["object-src"] == "'none'" and policy["frame-ancestors"] == "'none'"
+    assert policy["img-src"] == "'self' data:"  # no reader's browser fetches a third party's picture
     assert "unsafe-inline" not in response["Content-Security-Policy"]
 
 
