@@ -38,7 +38,7 @@ TOP_HEADING_LEVEL = 3
 
 HTML_TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1", "h2", "h3", "h4",
-    "h5", "h6", "hr", "i", "input", "li", "ol", "p", "pre", "s", "section", "small", "span", "strong",
+    "h5", "h6", "hr", "i", "input", "label", "li", "ol", "p", "pre", "s", "section", "small", "span", "strong",
     "sub", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
 }  # fmt: skip
 ALLOWED_TAGS = HTML_TAGS | MATHML_TAGS
@@ -134,7 +134,8 @@ def _page_structure(state) -> None:
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "highlight": _highlight})
     parser.enable(["table", "strikethrough", "linkify"])
-    parser.use(footnote_plugin).use(tasklists_plugin)
+    # Each checkbox sits inside a label with its item's text, so screen readers announce what it is.
+    parser.use(footnote_plugin).use(tasklists_plugin, label=True)
     parser.use(math_plugin)
     parser.add_render_rule("image", _image_as_link)
     parser.core.ruler.push("page_structure", _page_structure)
