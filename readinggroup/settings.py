@@ -213,6 +213,14 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# Per-member limits on writing (reviews/throttles.py), counted by allauth's limiter beside its own.
+# Previews render up to three full-length texts and save nothing; posting and editing comments share one
+# limit so that edits cannot get around it.
+ACCOUNT_RATE_LIMITS = {
+    "markdown_preview": "30/m/user,300/h/user",
+    "review_save": "20/m/user,200/h/user",
+    "comment_write": "10/m/user,100/h/user",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{SITE_NAME}] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"

@@ -1,6 +1,7 @@
 from django import forms
+from django.urls import reverse_lazy
 
-from reviews.models import Comment, Review
+from reviews.models import REVIEW_PART_MAX_LENGTH, Comment, Review
 
 PROMPTS = {
     "summary": "What do the papers set out to do, how, and what do they find? In your own words.",
@@ -9,13 +10,20 @@ PROMPTS = {
 }
 
 
+def markdown_textarea(*, rows: int) -> forms.Textarea:
+    """A textarea that markdown-editor.js gives Write/Preview tabs and the form template a help link."""
+    return forms.Textarea(
+        attrs={"rows": rows, "data-markdown-editor": "", "data-preview-url": reverse_lazy("reviews:markdown_preview")}
+    )
+
+
 class ReviewForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Review
         fields = ["summary", "confusions", "questions"]
-        widgets = {name: forms.Textarea(attrs={"rows": 8}) for name in ["summary", "confusions", "questions"]}
+        widgets = {name: markdown_textarea(rows=8) for name in ["summary", "confusions", "questions"]}
         help_texts = PROMPTS
 
     def __init__(self, *args, **kwargs):
@@ -36,8 +44,8 @@ class CommentForm(forms.ModelForm):
         model = Comment
         fields = ["body"]
         labels = {"body": "Comment"}
-        widgets = {"body": forms.Textarea(attrs={"rows": 4})}
-        help_texts = {"body": "Markdown works: *emphasis*, `code`, lists, links."}
+        widgets = {"body": markdown_textarea(rows=4)}
+        help_texts = {"body": "Markdown works: *emphasis*, `code`, lists, links and maths."}
 
 
 class CommentEditForm(forms.ModelForm):
@@ -47,9 +55,15 @@ class CommentEditForm(forms.ModelForm):
         model = Comment
         fields = ["body"]
         labels = {"body": "Comment"}
-        widgets = {"body": forms.Textarea(attrs={"rows": 5})}
+        widgets = {"body": markdown_textarea(rows=5)}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["version"] = self.instance.version
+
+
+class MarkdownPreviewForm(forms.Form):
+    """The text the editor's Preview tab sends; as long as the longest Markdown field may be."""
+
+    text = forms.CharField(max_length=REVIEW_PART_MAX_LENGTH, required=False, strip=False)

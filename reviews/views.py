@@ -1,3 +1,5 @@
+import functools
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -12,8 +14,8 @@ from django.views.decorators.http import require_POST, require_safe
 from papers.models import ReviewScope, Week
 from readinggroup.markup import render_markdown
 from readinggroup.roles import is_member, is_organiser
-from reviews import permissions, selectors, services
-from reviews.forms import CommentEditForm, CommentForm, ReviewForm
+from reviews import permissions, selectors, services, throttles
+from reviews.forms import CommentEditForm, CommentForm, MarkdownPreviewForm, ReviewForm
 from reviews.models import Comment, Review
 from reviews.permissions import ReviewAccess
 
@@ -108,7 +110,12 @@ def review_write(request, number: int, position: int):
     if request.method == "POST":
         form = ReviewForm(request.POST)
         action = request.POST.get("action", "draft")
-        if form.is_valid() and action == "preview":
+        throttle = throttles.MARKDOWN_PREVIEW if action == "preview" else throttles.REVIEW_SAVE
+        if not throttles.allow(request, throttle):
+            # Refused before anything is validated, rendered or saved; the bound form gives the text back.
+            messages.error(request, throttles.TOO_MANY)
+            status = 429
+        elif form.is_valid() and action == "preview":
             preview = [(form.fields[name].label, render_markdown(text)) for name, text in form.parts().items()]
         elif form.is_valid():
             try:
@@ -193,11 +200,19 @@ def comment_create(request, pk: int):
     if not permissions.can_comment(request.user, review):
         raise PermissionDenied("Only verified members can comment on published reviews.")
     form = CommentForm(request.POST)
+    previewing = request.POST.get("action") == "preview"
+    context = {"review": review, "form": form, "previewing": previewing}
+    if not throttles.allow(request, throttles.MARKDOWN_PREVIEW if previewing else throttles.COMMENT_WRITE):
+        messages.error(request, throttles.TOO_MANY)
+        return render(request, "reviews/comment_form.html", context, status=429)
     parent = None
     if form.is_valid() and form.cleaned_data.get("parent"):
         parent = Comment.objects.filter(pk=form.cleaned_data["parent"], review=review).first()
         if parent is None:
             form.add_error(None, "The comment you replied to no longer exists.")
+    if form.is_valid() and previewing:
+        context["preview_html"] = render_markdown(form.cleaned_data["body"])
+        return render(request, "reviews/comment_form.html", context)
     if form.is_valid():
         try:
             comment = services.comment_create(
@@ -208,7 +223,7 @@ def comment_create(request, pk: int):
         else:
             messages.success(request, "Your reply is posted." if parent else "Your comment is posted.")
             return redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
-    return render(request, "reviews/comment_form.html", {"review": review, "form": form, "parent": parent}, status=400)
+    return render(request, "reviews/comment_form.html", context, status=400)
 
 
 def _own_comment_or_404(request, pk: int) -> Comment:
@@ -231,16 +246,23 @@ def comment_edit(request, pk: int):
     comment = _own_comment_or_404(request, pk)
     if not permissions.can_edit_comment(request.user, comment):
         raise PermissionDenied("You can only edit your own comments.")
-    conflict = None
+    conflict = preview_html = None
+    status = 200
     if request.method == "POST":
         form = CommentEditForm(request.POST)
-        if form.is_valid():
+        previewing = request.POST.get("action") == "preview"
+        if not throttles.allow(request, throttles.MARKDOWN_PREVIEW if previewing else throttles.COMMENT_WRITE):
+            messages.error(request, throttles.TOO_MANY)
+            status = 429
+        elif form.is_valid() and previewing:
+            preview_html = render_markdown(form.cleaned_data["body"])
+        elif form.is_valid():
             try:
                 services.comment_update(
                     comment=comment, body=form.cleaned_data["body"], version=form.cleaned_data["version"]
                 )
             except services.StaleEdit as stale:
-                conflict = stale.current
+                conflict, status = stale.current, 409
                 form.data = form.data.copy()
                 form.data["version"] = conflict.version
                 messages.error(
@@ -252,8 +274,14 @@ def comment_edit(request, pk: int):
                 return redirect(comment)
     else:
         form = CommentEditForm(instance=comment)
-    context = {"comment": comment, "review": comment.review, "form": form, "conflict": conflict}
-    return render(request, "reviews/comment_edit.html", context, status=409 if conflict else 200)
+    context = {
+        "comment": comment,
+        "review": comment.review,
+        "form": form,
+        "conflict": conflict,
+        "preview_html": preview_html,
+    }
+    return render(request, "reviews/comment_edit.html", context, status=status)
 
 
 @login_required
@@ -294,3 +322,59 @@ def member_detail(request, username: str):
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"member": member, "page_obj": page, "is_self": member.pk == request.user.pk}
     return render(request, "reviews/member_detail.html", context)
+
+
+PREVIEW_TOO_MANY = (
+    "Too many previews in a short time. Your text is safe in the Write tab: wait a minute, then try again."
+)
+
+
+@require_POST
+def markdown_preview(request):
+    """The sanitised HTML of one Markdown text, for the editor's Preview tab; saves nothing.
+
+    Answers a script, not a person, so refusals are short plain-text messages the editor shows in its
+    preview panel (a visitor gets 403 rather than a sign-in redirect, which a script cannot follow).
+    """
+    if not (is_member(request.user) or is_organiser(request.user)):
+        raise PermissionDenied("Previews are for signed-in members.")
+    form = MarkdownPreviewForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(" ".join(form.errors["text"]), status=400, content_type="text/plain; charset=utf-8")
+    if not throttles.allow(request, throttles.MARKDOWN_PREVIEW):
+        return HttpResponse(PREVIEW_TOO_MANY, status=429, content_type="text/plain; charset=utf-8")
+    html = render_markdown(form.cleaned_data["text"])
+    return render(request, "reviews/_markdown_preview.html", {"html": html})
+
+
+@require_safe
+def markdown_help(request):
+    return render(request, "reviews/markdown_help.html", {"examples": _markdown_help_examples()})
+
+
+# What the help page shows, section by section: the Markdown a member types.
+MARKDOWN_HELP_SOURCES = {
+    "emphasis": "*emphasis*, **strong**, ~~struck out~~ and `code`",
+    "links": "[The LeNet paper](https://example.org/lenet.pdf) or a bare address: https://example.org",
+    "lists": (
+        "- Convolutions\n  - shared weights\n  - local receptive fields\n- Pooling\n\n1. Read\n2. Review\n3. Discuss"
+    ),
+    "code": "Call `model.eval()` before testing.\n\n```python\ndef relu(x):\n    return max(0.0, x)\n```",
+    "maths_inline": r"The activation is $\sigma(x) = \frac{1}{1 + e^{-x}}$ and the loss $x^2$.",
+    "maths_display": "$$\n" r"L = -\sum_{i} y_i \log \hat{y}_i" "\n$$",
+    "dollars": "The GPU cost $5 and the paper $10.",
+    "tables": (
+        "| Model | Layers | Error |\n|:------|:------:|------:|\n| LeNet-5 | 7 | 0.95% |\n| AlexNet | 8 | 15.3% |"
+    ),
+    "tasks": "- [x] Read Section 2\n- [ ] Work through the backward pass",
+    "footnotes": "Pooling was later questioned.[^1]\n\n[^1]: See the capsule networks paper.",
+    "quotes": "> We show that the network learns features\n> directly from pixels.",
+    "images": "![The architecture](https://example.org/lenet.png)",
+    "html": "<b>Typed HTML</b> shows as text.",
+}
+
+
+@functools.cache
+def _markdown_help_examples() -> dict[str, dict[str, str]]:
+    # The sources never change while the process runs, so they are rendered once.
+    return {name: {"source": source, "html": render_markdown(source)} for name, source in MARKDOWN_HELP_SOURCES.items()}

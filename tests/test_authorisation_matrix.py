@@ -93,6 +93,10 @@ SITE = {
     "reviews:member_detail": Cell(
         lambda w: {"username": w.author.username}, row(302, 403, 200, 200, 200, 200), same(405)
     ),
+    "reviews:markdown_help": Cell(NO_ARGS, same(200), same(405)),
+    # Called by the editor's script, which cannot follow a sign-in redirect: visitors get 403 too.
+    # An empty text is valid and answers "Nothing to preview".
+    "reviews:markdown_preview": Cell(NO_ARGS, same(405), row(403, 403, 200, 200, 200, 200)),
     # allauth's pages: signed-in people are sent on from the entrance pages, visitors from the account pages.
     "account_login": Cell(NO_ARGS, row(200, 302, 302, 302, 302, 302), row(200, 302, 302, 302, 302, 302)),
     "account_signup": Cell(NO_ARGS, row(200, 302, 302, 302, 302, 302), row(200, 302, 302, 302, 302, 302)),

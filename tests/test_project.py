@@ -31,6 +31,8 @@ URL_OWNERS = {
     "reviews:comment_delete": "tests/reviews/test_views.py",
     "reviews:comment_hide": "tests/reviews/test_views.py",
     "reviews:member_detail": "tests/reviews/test_views.py",
+    "reviews:markdown_help": "tests/reviews/test_markdown_views.py",
+    "reviews:markdown_preview": "tests/reviews/test_markdown_views.py",
 }
 # Third-party URL sets, tested through the flows that use them (sign-in, sign-up, the admin).
 THIRD_PARTY_URLCONFS = ("django.contrib.admin", "allauth")

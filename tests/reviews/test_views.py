@@ -5,6 +5,7 @@ from django.utils import timezone
 from reviews.models import Comment, Review
 from tests.factories import CommentFactory, ReviewFactory, ReviewScopeFactory, UserFactory
 from tests.helpers import queries_for
+from tests.reviews.helpers import textarea_text
 
 pytestmark = pytest.mark.django_db
 
@@ -124,6 +125,52 @@ def test_comment_and_reply_on_a_readable_review(client, member, published_review
     assert Comment.objects.get(parent=parent).body == "Replying to myself"
     assert "<em>summary</em>" in content and "Replying to myself" in content
     assert 'class="replies"' in content
+
+
+def test_comment_preview_without_script_shows_it_rendered_and_saves_nothing(client, member, published_review):
+    ReviewFactory(scope=published_review.scope, author=member)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("reviews:comment_create", args=[published_review.pk]), {"body": "A **bold** claim", "action": "preview"}
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200 and "Preview your comment" in content
+    assert '<div class="prose"><p>A <strong>bold</strong> claim</p>' in content
+    assert textarea_text(content, "body") == "A **bold** claim"
+    assert not Comment.objects.exists()
+
+
+def test_reply_preview_stays_a_reply_when_posted_from_the_preview(client, member, published_review):
+    ReviewFactory(scope=published_review.scope, author=member)
+    parent = CommentFactory(review=published_review, body="The question")
+    client.force_login(member)
+    url = reverse("reviews:comment_create", args=[published_review.pk])
+
+    preview = client.post(url, {"body": "An *answer*", "parent": parent.pk, "action": "preview"})
+    assert "Preview your reply" in preview.content.decode() and "<em>answer</em>" in preview.content.decode()
+    assert f'name="parent" value="{parent.pk}"' in preview.content.decode()
+    client.post(url, {"body": "An *answer*", "parent": parent.pk})
+
+    assert Comment.objects.get(parent=parent).body == "An *answer*"
+
+
+def test_comment_edit_preview_shows_the_new_text_and_changes_nothing(client, member, published_review):
+    comment = CommentFactory(review=published_review, author=member, body="First words")
+    ReviewFactory(scope=published_review.scope, author=member)
+    client.force_login(member)
+
+    response = client.post(
+        reverse("reviews:comment_edit", args=[comment.pk]),
+        {"body": "Better *words*", "version": comment.version, "action": "preview"},
+    )
+
+    content = response.content.decode()
+    assert response.status_code == 200 and "<em>words</em>" in content
+    assert textarea_text(content, "body") == "Better *words*"
+    comment.refresh_from_db()
+    assert comment.body == "First words" and not comment.edited_at
 
 
 def test_an_empty_comment_is_refused_with_a_message(client, member, published_review):
