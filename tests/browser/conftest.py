@@ -10,7 +10,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 from playwright.sync_api import sync_playwright
+
+from tests.factories import PaperFactory, ReviewScopeFactory, WeekFactory
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
 # are still plain synchronous calls.
@@ -128,3 +131,16 @@ def sign_in(live_server):
         return page
 
     return sign_in_context
+
+
+@pytest.fixture
+def open_scope(transactional_db):
+    """Makes a published week with one review scope of one paper; its meeting is three days ahead."""
+
+    def make(*, number: int, title: str, paper_title: str):
+        week = WeekFactory(number=number, title=title, meeting_at=timezone.now() + timezone.timedelta(days=3))
+        scope = ReviewScopeFactory(week=week, position=1)
+        scope.papers.add(PaperFactory(week=week, position=1, title=paper_title))
+        return scope
+
+    return make

@@ -1,21 +1,17 @@
 """The Markdown editor's Write / Preview tabs: by mouse and by keyboard, on reviews and comments."""
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from reviews.models import Comment, Review
-from tests.factories import PaperFactory, ReviewFactory, ReviewScopeFactory, UserFactory, WeekFactory
+from tests.factories import ReviewFactory, UserFactory
 
 SUMMARY = "LeNet learns **features** from `pixels`.\n\n- shared weights\n- pooling"
 
 
 @pytest.fixture
-def scope(transactional_db):
-    week = WeekFactory(number=2, title="Convolutional networks", meeting_at=timezone.now() + timezone.timedelta(days=3))
-    scope = ReviewScopeFactory(week=week, position=1)
-    scope.papers.add(PaperFactory(week=week, position=1, title="Gradient-Based Learning"))
-    return scope
+def scope(open_scope):
+    return open_scope(number=2, title="Convolutional networks", paper_title="Gradient-Based Learning")
 
 
 def editor_of(page, textarea):

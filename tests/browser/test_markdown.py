@@ -3,10 +3,9 @@
 from urllib.parse import urlsplit
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from tests.factories import PaperFactory, ReviewScopeFactory, UserFactory, WeekFactory
+from tests.factories import UserFactory
 
 SUMMARY = r"""ResNet learns a residual $F(x) = H(x) - x$ instead of $H(x)$, and the block outputs
 
@@ -36,11 +35,8 @@ The result holds on ImageNet[^1]. ![Figure 1: training error](https://example.or
 
 
 @pytest.fixture
-def scope(transactional_db):
-    week = WeekFactory(number=3, title="Residual networks", meeting_at=timezone.now() + timezone.timedelta(days=3))
-    scope = ReviewScopeFactory(week=week, position=1)
-    scope.papers.add(PaperFactory(week=week, position=1, title="Deep Residual Learning for Image Recognition"))
-    return scope
+def scope(open_scope):
+    return open_scope(number=3, title="Residual networks", paper_title="Deep Residual Learning for Image Recognition")
 
 
 def test_a_review_with_maths_code_tables_and_lists_renders_in_the_browser(page, sign_in, scope, screenshot):
