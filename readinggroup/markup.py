@@ -13,6 +13,7 @@ Stored HTML follows this module through ``manage.py rerender_markup``.
 import hashlib
 import html
 import re
+from contextvars import ContextVar
 from functools import cache
 from urllib.parse import urlsplit
 
@@ -27,7 +28,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
-from readinggroup.markup_math import MATHML_ATTRIBUTES, MATHML_TAGS, math_plugin
+from readinggroup.markup_linkify import bounded_linkify
+from readinggroup.markup_math import LENGTH_ATTRIBUTES, MATHML_ATTRIBUTES, MATHML_TAGS, bounded_length, math_plugin
 
 # Every Markdown field holds at most this many characters (forms and models refuse more): any text within
 # it renders in well under 0.2 s, hostile or not (tests/test_markup_budget.py).
@@ -86,12 +88,19 @@ HIGHLIGHTED_LANGUAGES = frozenset({
     "typescript", "xml", "yaml", "yml", "zsh",
 })  # fmt: skip
 _HIGHLIGHTER = HtmlFormatter(nowrap=True)
+# Pygments' lexers slow down faster than linearly on long hostile input (up to 1.7 s for 8,000 characters),
+# so each text gets this many characters of highlighting; code beyond it shows as plain code.
+HIGHLIGHT_BUDGET = 2_000
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_highlight_budget: ContextVar[list[int]] = ContextVar("highlight_budget")
 
 
 def _highlight(code: str, language: str, attrs) -> str:
     """Pygments' token spans for a known language; an empty string lets markdown-it escape the code."""
-    if language.lower() not in HIGHLIGHTED_LANGUAGES:
+    remaining = _highlight_budget.get(None)
+    if language.lower() not in HIGHLIGHTED_LANGUAGES or remaining is None or len(code) > remaining[0]:
         return ""
+    remaining[0] -= len(code)
     try:
         lexer = get_lexer_by_name(language.lower())
     except ClassNotFound:
@@ -104,7 +113,7 @@ def _image_as_link(renderer, tokens, idx, options, env) -> str:
     token = tokens[idx]
     description = renderer.renderInlineAsText(token.children or [], options, env).strip()
     source = str(token.attrGet("src") or "")
-    host = urlsplit(source).hostname if source.startswith(("http://", "https://")) else None
+    host = urlsplit(source).hostname if source.lower().startswith(("http://", "https://")) else None
     if host is None or token.meta.get("inside_link"):
         return escapeHtml(description or "image")
     label = f"{description} (image at {host})" if description else f"image at {host}"
@@ -134,6 +143,7 @@ def _page_structure(state) -> None:
 def _parser() -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": False, "linkify": True, "highlight": _highlight})
     parser.enable(["table", "strikethrough", "linkify"])
+    parser.inline.ruler.at("linkify", bounded_linkify)
     # Each checkbox sits inside a label with its item's text, so screen readers announce what it is.
     parser.use(footnote_plugin).use(tasklists_plugin, label=True)
     parser.use(math_plugin)
@@ -166,6 +176,8 @@ def _attribute_filter(prefix: str):
             return f"#{prefix}{value[1:]}"
         if attribute == "href" and _is_mangled_scheme(value):
             return None
+        if attribute in LENGTH_ATTRIBUTES and tag in MATHML_TAGS:
+            return bounded_length(value)
         return value
 
     return attribute_filter
@@ -196,7 +208,13 @@ def render_markdown(text: str, *, top_heading_level: int = TOP_HEADING_LEVEL) ->
     if len(text) > MARKDOWN_MAX_LENGTH:
         # Only rows written around the forms get here (a fixture, a shell): shown as plain text, not lost.
         return _plain_paragraphs(text)
-    rendered = _parser().render(text, {"top_heading_level": top_heading_level})
+    # Lone surrogates (possible in a fixture, never from a form) cannot be encoded: replaced, not fatal.
+    text = _LONE_SURROGATE.sub("\ufffd", text)
+    budget = _highlight_budget.set([HIGHLIGHT_BUDGET])
+    try:
+        rendered = _parser().render(text, {"top_heading_level": top_heading_level})
+    finally:
+        _highlight_budget.reset(budget)
     prefix = f"md-{hashlib.sha256(text.encode()).hexdigest()[:8]}-"
     return sanitise_html(rendered, id_prefix=prefix).strip()
 

@@ -5,8 +5,9 @@ converted is shown as its source with a short note: never an error, never lost t
 """
 
 import re
+from xml.etree.ElementTree import tostring
 
-from latex2mathml.converter import convert as latex_to_mathml
+from latex2mathml.converter import convert_to_element
 from markdown_it.common.utils import escapeHtml
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
@@ -30,6 +31,44 @@ MATHML_ATTRIBUTES = {tag: set(_PRESENTATION) for tag in MATHML_TAGS} | {
 }
 
 
+_CHARACTER_REFERENCE = re.compile(r"&#(?:x([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+# Lengths (\\rule, \\hspace, \\quad …) beyond this many em are dropped: a formula cannot blow the page up.
+MAX_LENGTH_EM = 20
+_LENGTH = re.compile(r"(-?(?:\d+(?:\.\d*)?|\.\d+))\s*(em|ex|mu|pt|px|mm|cm|in|pc)?")
+_EM_PER_UNIT = {"em": 1, "ex": 0.5, "mu": 1 / 18, "pt": 0.1, "px": 0.0625, "mm": 0.24, "cm": 2.4, "in": 6, "pc": 1.2}
+LENGTH_ATTRIBUTES = {"width", "height", "depth", "lspace", "rspace", "minsize", "maxsize"}
+
+
+def _character(match: re.Match) -> str:
+    code = int(match[1], 16) if match[1] else int(match[2])
+    is_control = code < 0x20 and code not in (0x09, 0x0A) or 0x7F <= code <= 0x9F
+    if is_control or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
+        return "\ufffd"
+    return chr(code)
+
+
+def _mathml(source: str, *, display: bool) -> str:
+    """latex2mathml's tree, serialised by us: its own ``convert`` un-escapes the finished XML, which would
+    turn ``\\text{<h1>}`` into a real tag. Here text stays text; only the symbol references that
+    latex2mathml writes into text nodes (``&#x02211;``) become the characters they stand for."""
+    root = convert_to_element(source, display="block" if display else "inline")
+    for element in root.iter():
+        if element.text:
+            element.text = _CHARACTER_REFERENCE.sub(_character, element.text)
+        if element.tail:
+            element.tail = _CHARACTER_REFERENCE.sub(_character, element.tail)
+    return tostring(root, encoding="unicode")
+
+
+def bounded_length(value: str) -> str | None:
+    """A MathML length attribute if it is a plain length of at most ``MAX_LENGTH_EM``; None drops it."""
+    match = _LENGTH.fullmatch(value.strip())
+    if not match:
+        return value if value.isalpha() else None  # named spaces such as "thinmathspace"
+    size = abs(float(match[1])) * _EM_PER_UNIT.get(match[2] or "em", 1)
+    return value if size <= MAX_LENGTH_EM else None
+
+
 def math_to_html(source: str, *, display: bool, in_paragraph: bool = False) -> str:
     """One formula as MathML, or as its source in a code span with a note when it cannot be converted.
 
@@ -39,7 +78,7 @@ def math_to_html(source: str, *, display: bool, in_paragraph: bool = False) -> s
     try:
         if len(source) > MATH_MAX_LENGTH:
             raise ValueError("formula too long")
-        inner = latex_to_mathml(source, display="block" if display else "inline")
+        inner = _mathml(source, display=display)
     except Exception:  # noqa: BLE001 (latex2mathml raises many types for malformed LaTeX; all mean "show source")
         delimiter = "$$" if display else "$"
         inner = (

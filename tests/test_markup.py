@@ -4,7 +4,14 @@ from pathlib import Path
 
 import pytest
 
-from readinggroup.markup import ALLOWED_TAGS, MARKDOWN_MAX_LENGTH, html_to_text, render_markdown, sanitise_html
+from readinggroup.markup import (
+    ALLOWED_TAGS,
+    HIGHLIGHT_BUDGET,
+    MARKDOWN_MAX_LENGTH,
+    html_to_text,
+    render_markdown,
+    sanitise_html,
+)
 
 
 class _ElementCollector(HTMLParser):
@@ -248,3 +255,59 @@ def test_plain_text_keeps_blocks_and_cells_apart_and_decodes_entities_once():
         "Q&A about <b>\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```\n\nEnd[^1]\n\n[^1]: note"
     )
     assert html_to_text(html) == "Q&A about <b> a b 1 2 code End[1]"
+
+
+@pytest.mark.parametrize(
+    "formula",
+    [
+        r"$\text{<h1>Sign in again</h1>}$",
+        r"$\text{<a/href=https://evil.example/>log in</a>}$",
+        r"$\mbox{<section/class=footnotes>x}$",
+        r"$\text{<a/href=&#32;#main>x</a>}$",
+        r"$\text{<!--} after$",
+        r"$\unicode{3c}b\unicode{3e}$",
+    ],
+)
+def test_text_inside_a_formula_stays_text(formula):
+    html = render_markdown(formula + " and **bold** after")
+    assert {tag for tag, _ in parse_elements(html)} <= {
+        "p",
+        "span",
+        "math",
+        "mrow",
+        "mstyle",
+        "mtext",
+        "mi",
+        "mo",
+        "strong",
+    }
+    assert "<strong>bold</strong> after" in html
+    assert sanitise_html(html, id_prefix="").strip() == html
+
+
+def test_symbols_in_formulas_are_characters_and_control_characters_are_replaced():
+    html = render_markdown(r"$\sum_i \alpha \unicode{d}$")
+    assert "<mo>∑</mo>" in html and "<mi>α</mi>" in html and "\r" not in html and "&amp;#" not in html
+
+
+def test_lengths_in_formulas_are_kept_only_within_reason():
+    html = render_markdown(r"$a \quad b$ and $\rule{100000em}{100000em}$ and $\hspace{-5000cm}x$")
+    assert '<mspace width="1em"></mspace>' in html
+    assert "100000" not in html and "5000" not in html
+
+
+def test_images_with_an_upper_case_scheme_are_links_too():
+    html = render_markdown("![plot](HTTPS://EXAMPLE.ORG/plot.png)")
+    assert 'class="image-link"' in html and "plot (image at example.org)" in html
+
+
+def test_lone_surrogates_from_a_fixture_do_not_break_rendering():
+    assert render_markdown("broken \ud800 text") == "<p>broken \ufffd text</p>"
+
+
+def test_highlighting_stops_after_its_budget_and_the_rest_is_plain_code():
+    block = "```python\n" + "x = 1\n" * 200 + "```\n\n"
+    html = render_markdown(block * 3)
+    highlighted = html.count('<span class="n">x</span>')
+    assert highlighted == 200 * (HIGHLIGHT_BUDGET // 1200)
+    assert html.count('<code class="language-python">') == 3

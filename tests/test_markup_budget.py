@@ -12,7 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readinggroup.markup import MARKDOWN_MAX_LENGTH, render_markdown, sanitise_html
+from readinggroup.markup import (
+    HIGHLIGHT_BUDGET,
+    HIGHLIGHTED_LANGUAGES,
+    MARKDOWN_MAX_LENGTH,
+    render_markdown,
+    sanitise_html,
+)
 
 N = MARKDOWN_MAX_LENGTH
 TIME_LIMIT = 0.5
@@ -78,6 +84,10 @@ PATHOLOGICAL = {
     "wide table": "|".join(["a"] * 200) + "\n" + "|".join(["-"] * 200) + "\n" + fill("|1", N - 800),
     "long table": fill("a|b\n-|-\n1|2\n"),
     "bare links": fill("www.a."),
+    "bare links after link openers": "[" * 2000 + fill("x://", N - 2000),
+    "bare links inside brackets": fill("[ x://"),
+    "bare links in a row": fill("see https://a.org/x and "),
+    "code over the highlighting budget": "```make\n" + fill("1", N - 12) + "\n```",
     "highlighted code": "```python\n" + fill("x = '\\\\' + \"a\" # c\n", N - 20) + "\n```",
 }
 
@@ -93,6 +103,18 @@ def cpu_seconds(text: str) -> float:
     return best
 
 
+# Pygments lexers are not linear: each highlighted language gets the inputs that were slowest for some
+# lexer, at the most that one text may have highlighted.
+HOSTILE_CODE_UNITS = ["1", "日本", "a\t", "\n\t", "_.", "\t\n\n", "é:"]
+
+
+@pytest.mark.parametrize("language", sorted(HIGHLIGHTED_LANGUAGES))
+def test_highlighting_any_language_stays_within_the_budget(language):
+    for unit in HOSTILE_CODE_UNITS:
+        text = f"```{language}\n" + fill(unit, HIGHLIGHT_BUDGET) + "\n```\n\n" + fill("x ", N - HIGHLIGHT_BUDGET - 40)
+        assert cpu_seconds(text) < TIME_LIMIT, unit
+
+
 @pytest.mark.parametrize("name", PATHOLOGICAL)
 def test_pathological_markdown_renders_within_the_budget(name):
     text = PATHOLOGICAL[name]
@@ -105,7 +127,8 @@ MARKDOWN_PIECES = st.sampled_from(
         "*", "**", "_", "`", "```", "```python\n", "~~", "[", "]", "(", ")", "![", "[^1]", "[^1]: ", "<", ">",
         "> ", "- ", "  - ", "1. ", "- [ ] ", "- [x] ", "# ", "|", "|---|:-:|", "\n", "\n\n", "    ", "$", "$$",
         "\\(", "\\)", "\\[", "\\]", "\\frac{", "}", "{", "^", "_i", "\\", "&amp;", "&#", "<b>", "<script>",
-        "https://example.org/a_(b)", "www.example.com", "mailto:a@b.c", "javascript:", '"', "'", "a", "word ",
+        "https://example.org/a_(b)", "\\text{", "<h1>", "\\unicode{d}", "\\rule{9em}{9em}", "x://",
+        "www.example.com", "mailto:a@b.c", "javascript:", '"', "'", "a", "word ",
         "x", "1", " ", "\t", "é", "\u202e", "\x00",
     ]
 )  # fmt: skip
