@@ -18,6 +18,7 @@ EXTRA = [
     "[click](javascript:window.__xss=1)",
     "<details open ontoggle=window.__xss=1>",
     "### Heading\n\n<iframe src=javascript:window.__xss=1></iframe>",
+    "$\\text{<img/src=x/onerror=window.__xss=1>}$ and \\(\\text{<svg/onload=window.__xss=1>}\\)",
 ]
 PAYLOADS = [
     line.replace("\\n", "\n") for line in SAMPLE.read_text(encoding="utf-8").splitlines() if line.strip()
