@@ -34,6 +34,9 @@ from readinggroup.markup_math import LENGTH_ATTRIBUTES, MATHML_ATTRIBUTES, MATHM
 # Every Markdown field holds at most this many characters (forms and models refuse more): any text within
 # it renders in well under 0.2 s, hostile or not (tests/test_markup_budget.py).
 MARKDOWN_MAX_LENGTH = 8_000
+# Texts saved before that limit (it was 20,000) keep their formatting; anything longer still, which only a
+# fixture or a shell can store, is shown as plain text rather than parsed.
+RENDER_CEILING = 20_000
 
 # Headings in member text start here: every page that shows it already has its own h1 and h2.
 TOP_HEADING_LEVEL = 3
@@ -205,8 +208,7 @@ def render_markdown(text: str, *, top_heading_level: int = TOP_HEADING_LEVEL) ->
     """
     if not text or not text.strip():
         return ""
-    if len(text) > MARKDOWN_MAX_LENGTH:
-        # Only rows written around the forms get here (a fixture, a shell): shown as plain text, not lost.
+    if len(text) > RENDER_CEILING:
         return _plain_paragraphs(text)
     # Lone surrogates (possible in a fixture, never from a form) cannot be encoded: replaced, not fatal.
     text = _LONE_SURROGATE.sub("\ufffd", text)

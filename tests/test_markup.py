@@ -7,7 +7,7 @@ import pytest
 from readinggroup.markup import (
     ALLOWED_TAGS,
     HIGHLIGHT_BUDGET,
-    MARKDOWN_MAX_LENGTH,
+    RENDER_CEILING,
     html_to_text,
     render_markdown,
     sanitise_html,
@@ -244,10 +244,14 @@ def test_empty_text_renders_to_nothing():
     assert render_markdown("   \n") == ""
 
 
+def test_texts_saved_under_the_old_limit_keep_their_formatting():
+    assert render_markdown("**kept**\n\n" + "word " * 3_000).startswith("<p><strong>kept</strong></p>")
+
+
 def test_text_over_the_budget_is_shown_as_plain_text_not_lost():
-    text = "**not parsed** <b>\n\n" + "x" * MARKDOWN_MAX_LENGTH
+    text = "**not parsed** <b>\n\n" + "x" * RENDER_CEILING
     html = render_markdown(text)
-    assert html.startswith("<p>**not parsed** &lt;b&gt;</p>") and html.count("x") >= MARKDOWN_MAX_LENGTH
+    assert html.startswith("<p>**not parsed** &lt;b&gt;</p>") and html.count("x") >= RENDER_CEILING
 
 
 def test_plain_text_keeps_blocks_and_cells_apart_and_decodes_entities_once():
