@@ -21,10 +21,11 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     @factory.post_generation
     def verified(user, create, extracted, **kwargs):  # noqa: N805 (factory_boy passes the built user)
-        """Members have verified their email unless the test says ``verified=False``."""
-        if create and extracted is not False:
+        """Members have verified their email unless the test says ``verified=False``: then the address is
+        on record but unconfirmed, as after a real sign-up."""
+        if create:
             EmailAddress.objects.get_or_create(
-                user=user, email=user.email, defaults={"verified": True, "primary": True}
+                user=user, email=user.email, defaults={"verified": extracted is not False, "primary": True}
             )
 
 

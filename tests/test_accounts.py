@@ -4,7 +4,9 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 from readinggroup.models import Invitation, Profile
 from readinggroup.roles import is_member
@@ -131,10 +133,32 @@ def test_organiser_invites_from_the_admin(client, organiser, django_capture_on_c
     assert mail.outbox[0].to == ["new@example.com"]
 
 
-def test_rate_limits_use_a_cache_shared_by_all_workers_apart_from_cached_pages():
-    with_redis, without = cache_settings("redis://127.0.0.1:6379/1"), cache_settings("")
-    assert with_redis["default"]["BACKEND"].endswith("RedisCache") and without["default"]["BACKEND"].endswith(
-        "DatabaseCache"
-    )
-    assert with_redis["default"]["KEY_PREFIX"] != with_redis["pages"]["KEY_PREFIX"]
-    assert without["default"]["LOCATION"] != without["pages"]["LOCATION"]
+def _backend(config: dict):
+    """A cache as a separate worker process would build it from the same settings."""
+    options = {key: value for key, value in config.items() if key not in {"BACKEND", "LOCATION"}}
+    return import_string(config["BACKEND"])(config["LOCATION"], options)
+
+
+@pytest.mark.django_db
+def test_without_redis_rate_limits_live_in_the_database_shared_by_workers_apart_from_pages(settings):
+    config = cache_settings("")
+    settings.CACHES = config
+    call_command("createcachetable", verbosity=0)
+    counters_in_one_worker, counters_in_another = _backend(config["default"]), _backend(config["default"])
+    counters_in_one_worker.set("allauth:rl:login:ip:127.0.0.1", [1, 2, 3])
+    assert counters_in_another.get("allauth:rl:login:ip:127.0.0.1") == [1, 2, 3]
+    _backend(config["pages"]).clear()  # a flood of pages evicting or clearing them leaves counters alone
+    assert counters_in_another.get("allauth:rl:login:ip:127.0.0.1") == [1, 2, 3]
+
+
+def test_with_redis_rate_limits_and_pages_use_separate_key_spaces():
+    config = cache_settings("redis://127.0.0.1:6379/15")
+    counters, pages = _backend(config["default"]), _backend(config["pages"])
+    try:
+        counters.set("allauth:rl:probe", 1)
+    except Exception as error:  # noqa: BLE001 (any connection error means no Redis on this machine)
+        pytest.skip(f"no Redis on 127.0.0.1:6379: {error}")
+    pages.set("allauth:rl:probe", "a page")
+    assert counters.get("allauth:rl:probe") == 1 and _backend(config["default"]).get("allauth:rl:probe") == 1
+    counters.delete("allauth:rl:probe")
+    pages.delete("allauth:rl:probe")

@@ -2,11 +2,13 @@ import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection
+from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from papers.models import Paper
 from papers.services import journey_import
+from readinggroup.pagecache import cache_page_for_visitors
 from tests.factories import PaperFactory, ReviewFactory, ReviewScopeFactory, WeekFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the cache is invalidated after commits
@@ -98,3 +100,20 @@ def test_a_lost_version_never_revives_old_pages(client, week):
     caches["pages"].delete(VERSION_KEY)  # evicted
     Paper.objects.update(title="x")  # any later change
     assert client.get("/weeks/4/").status_code == 404
+
+
+def test_a_response_that_sets_a_cookie_is_never_stored():
+    calls = []
+
+    @cache_page_for_visitors
+    def view_setting_a_cookie(request):
+        calls.append(request)
+        response = HttpResponse(f"rendered {len(calls)}")
+        response.set_cookie("tracking", str(len(calls)))
+        return response
+
+    first = view_setting_a_cookie(RequestFactory().get("/weeks/9/"))
+    second = view_setting_a_cookie(RequestFactory().get("/weeks/9/"))
+    assert len(calls) == 2
+    assert (first.content, second.content) == (b"rendered 1", b"rendered 2")
+    assert second.cookies["tracking"].value == "2"

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import include, path
 
 import readinggroup.settings as production
-from tests.factories import TEST_PASSWORD, UserFactory
+from tests.factories import TEST_PASSWORD, ReviewScopeFactory, UserFactory, WeekFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -83,10 +83,12 @@ def test_server_error_page_is_our_own_and_reveals_nothing(settings):
 
 
 def test_permission_denied_page_is_our_own(client, unverified_user):
+    scope = ReviewScopeFactory(week=WeekFactory(number=1), position=1)
     client.force_login(unverified_user)
-    response = client.get("/weeks/1/reviews/1/write/")
-    assert response.status_code in {403, 404}
-    assert "<title>" in response.content.decode() and "Traceback" not in response.content.decode()
+    response = client.get(f"/weeks/{scope.week.number}/reviews/{scope.position}/write/")
+    content = response.content.decode()
+    assert response.status_code == 403
+    assert "Verify your email address" in content and "<title>" in content and "Traceback" not in content
 
 
 def test_a_form_without_a_valid_csrf_token_is_refused_kindly(member):

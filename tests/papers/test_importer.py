@@ -269,3 +269,38 @@ def test_a_readme_it_has_never_seen_is_read_by_its_style():
     assert week6.review_plan == "Papers 1 and 2 are reviewed together in one session, maybe."
     assert week6.review_scopes.count() == 2
     assert not Resource.objects.filter(url__contains="example.com/").exists()
+
+
+def test_a_failure_while_writing_leaves_nothing_behind(seed_text, monkeypatch):
+    original_save = Resource.save
+    saved = []
+
+    def save_then_fail(self, *args, **kwargs):
+        saved.append(self)
+        if len(saved) == 5:
+            raise RuntimeError("disk full")
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Resource, "save", save_then_fail)
+    with pytest.raises(RuntimeError):
+        journey_import(source=seed_text)
+    assert len(saved) == 5  # the failure came in the middle of the import
+    assert not Week.objects.exists() and not Paper.objects.exists() and not Resource.objects.exists()
+
+
+def test_metadata_failing_halfway_changes_nothing(seed_text, monkeypatch):
+    journey_import(source=seed_text)
+    before = sorted(Paper.objects.values_list("pk", "title", "authors", "year"))
+    original_save = Paper.save
+    saved = []
+
+    def save_then_fail(self, *args, **kwargs):
+        saved.append(self)
+        if len(saved) == 3:
+            raise RuntimeError("connection lost")
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Paper, "save", save_then_fail)
+    with pytest.raises(RuntimeError):
+        journey_metadata_apply(metadata=tomllib.loads(METADATA.read_text(encoding="utf-8")))
+    assert sorted(Paper.objects.values_list("pk", "title", "authors", "year")) == before

@@ -4,7 +4,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.services import reading_choice_record
+from reviews import permissions
+from reviews.services import comment_create, comment_set_hidden, reading_choice_record
 from tests.factories import ReviewFactory, UserFactory
 from tests.reviews.conftest import HIDDEN_SUMMARY
 
@@ -157,3 +158,13 @@ def test_deactivated_account_is_treated_as_signed_out(client, published_review):
     former = UserFactory(username="former", is_active=False)
     client.force_login(former)
     assert visible_on(client, published_review) == NONE_VISIBLE
+
+
+def test_a_hidden_comment_cannot_be_edited_even_by_its_author(client, member, organiser, published_review):
+    ReviewFactory(scope=published_review.scope, author=member)
+    comment = comment_create(review=published_review, author=member, body="Before moderation")
+    comment = comment_set_hidden(comment=comment, hidden=True, by=organiser)
+    assert not permissions.can_edit_comment(member, comment)
+    assert permissions.can_delete_comment(member, comment)  # deleting their own words stays possible
+    client.force_login(member)
+    assert client.get(reverse("reviews:comment_edit", args=[comment.pk])).status_code == 403
