@@ -343,8 +343,8 @@ def markdown_preview(request):
         return HttpResponse(" ".join(form.errors["text"]), status=400, content_type="text/plain; charset=utf-8")
     if not throttles.allow(request, throttles.MARKDOWN_PREVIEW):
         return HttpResponse(PREVIEW_TOO_MANY, status=429, content_type="text/plain; charset=utf-8")
-    html = render_markdown(form.cleaned_data["text"])
-    return render(request, "reviews/_markdown_preview.html", {"html": html})
+    preview_html = render_markdown(form.cleaned_data["text"])
+    return render(request, "reviews/_markdown_preview.html", {"preview_html": preview_html})
 
 
 @require_safe
@@ -377,4 +377,7 @@ MARKDOWN_HELP_SOURCES = {
 @functools.cache
 def _markdown_help_examples() -> dict[str, dict[str, str]]:
     # The sources never change while the process runs, so they are rendered once.
-    return {name: {"source": source, "html": render_markdown(source)} for name, source in MARKDOWN_HELP_SOURCES.items()}
+    return {
+        name: {"source": source, "rendered_html": render_markdown(source)}
+        for name, source in MARKDOWN_HELP_SOURCES.items()
+    }
