@@ -41,7 +41,7 @@ LENGTH_ATTRIBUTES = {"width", "height", "depth", "lspace", "rspace", "minsize", 
 
 def _character(match: re.Match) -> str:
     code = int(match[1], 16) if match[1] else int(match[2])
-    is_control = code < 0x20 and code not in (0x09, 0x0A) or 0x7F <= code <= 0x9F
+    is_control = (code < 0x20 and code not in (0x09, 0x0A)) or 0x7F <= code <= 0x9F
     if is_control or 0xD800 <= code <= 0xDFFF or code > 0x10FFFF:
         return "\ufffd"
     return chr(code)

@@ -1,7 +1,8 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from reviews.models import REVIEW_PART_MAX_LENGTH, Comment, Review
+from readinggroup.markup import MARKDOWN_MAX_LENGTH
+from reviews.models import Comment, Review
 
 PROMPTS = {
     "summary": "What do the papers set out to do, how, and what do they find? In your own words.",
@@ -64,6 +65,6 @@ class CommentEditForm(forms.ModelForm):
 
 
 class MarkdownPreviewForm(forms.Form):
-    """The text the editor's Preview tab sends; as long as the longest Markdown field may be."""
+    """The text the editor's Preview tab sends; as long as any Markdown field may be."""
 
-    text = forms.CharField(max_length=REVIEW_PART_MAX_LENGTH, required=False, strip=False)
+    text = forms.CharField(max_length=MARKDOWN_MAX_LENGTH, required=False, strip=False)

@@ -4,11 +4,9 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from readinggroup.markup import MARKDOWN_MAX_LENGTH, html_to_text
+from readinggroup.markup import html_to_text
 from readinggroup.models import RenderedMarkdownModel, TimestampedModel, markdown_text_field
 
-REVIEW_PART_MAX_LENGTH = MARKDOWN_MAX_LENGTH
-COMMENT_MAX_LENGTH = MARKDOWN_MAX_LENGTH
 EXCERPT_WORDS = 30
 
 

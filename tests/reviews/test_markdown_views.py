@@ -4,8 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from readinggroup.markup import render_markdown
-from reviews.models import COMMENT_MAX_LENGTH, REVIEW_PART_MAX_LENGTH
+from readinggroup.markup import MARKDOWN_MAX_LENGTH, render_markdown
 from reviews.views import MARKDOWN_HELP_SOURCES
 from tests.factories import CommentFactory, ReviewFactory
 
@@ -58,11 +57,11 @@ def test_preview_needs_the_csrf_token(member):
 
 
 def test_text_longer_than_a_review_part_is_refused_with_a_message(member_client):
-    response = member_client.post(PREVIEW_URL, {"text": "x" * (REVIEW_PART_MAX_LENGTH + 1)})
+    response = member_client.post(PREVIEW_URL, {"text": "x" * (MARKDOWN_MAX_LENGTH + 1)})
 
     assert response.status_code == 400 and response["Content-Type"].startswith("text/plain")
-    assert f"at most {REVIEW_PART_MAX_LENGTH} characters" in response.content.decode()
-    assert member_client.post(PREVIEW_URL, {"text": "x" * REVIEW_PART_MAX_LENGTH}).status_code == 200
+    assert f"at most {MARKDOWN_MAX_LENGTH} characters" in response.content.decode()
+    assert member_client.post(PREVIEW_URL, {"text": "x" * MARKDOWN_MAX_LENGTH}).status_code == 200
 
 
 def test_help_page_shows_each_example_as_source_and_rendered(client):
@@ -90,7 +89,7 @@ def test_every_editor_links_to_the_help_page(client, member, scope, published_re
 
     assert write_page.content.decode().count(link) == 4  # the intro line and each of the three parts
     assert review_page.content.decode().count(link) == 2  # the comment box and the reply form
-    assert f'maxlength="{COMMENT_MAX_LENGTH}"' in review_page.content.decode()  # the reply form's limit
+    assert f'maxlength="{MARKDOWN_MAX_LENGTH}"' in review_page.content.decode()  # the reply form's limit
     assert edit_page.content.decode().count(link) == 1
     for page in (write_page, review_page, edit_page):
         content = page.content.decode()
