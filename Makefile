@@ -67,11 +67,11 @@ test: install
 # Not part of `make test`: each starts its own PostgreSQL cluster (and Redis) on free local ports.
 .PHONY: loadtest
 loadtest: install
-	$(PY) -m readinggroup.perf loadtest
+	$(PY) -m tools.perf loadtest
 
 .PHONY: bench
 bench: install
-	$(PY) -m readinggroup.perf bench
+	$(PY) -m tools.perf bench
 
 .PHONY: lint
 lint: install

@@ -114,13 +114,12 @@ class WeekAdmin(admin.ModelAdmin):
     list_display_links = ["number", "title"]
     list_filter = [PublicationFilter, "reading_starts"]
     search_fields = ["title", "intro", "papers__title", "papers__authors"]
-    prepopulated_fields = {"slug": ("number", "title")}
     readonly_fields = ["intro_preview"]
     date_hierarchy = "reading_starts"
     actions = ["publish_now", "unpublish"]
     inlines = [PaperInline, ReviewScopeInline, ResourceInline]
     fieldsets = [
-        (None, {"fields": [("number", "title"), "slug"]}),
+        (None, {"fields": [("number", "title")]}),
         ("Schedule", {"fields": [("reading_starts", "reviews_due", "meeting_at"), "published_at"]}),
         ("Intro", {"fields": ["intro", "intro_preview", "review_plan"]}),
     ]

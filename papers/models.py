@@ -7,8 +7,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from readinggroup.models import RenderedMarkdownModel, TimestampedModel, markdown_text_field
-from readinggroup.roles import is_organiser
+from core.models import RenderedMarkdownModel, TimestampedModel, markdown_text_field
+from core.roles import is_organiser
 
 URL_MAX_LENGTH = 1000
 
@@ -25,7 +25,6 @@ class WeekQuerySet(models.QuerySet):
 class Week(RenderedMarkdownModel):
     number = models.PositiveSmallIntegerField(help_text="Week 1, Week 2, … Each number is used once.")
     title = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True)
     intro = markdown_text_field(blank=True, help_text="Markdown. Shown at the top of the week page.")
     intro_html = models.TextField(blank=True, editable=False)
     review_plan = models.TextField(
@@ -56,7 +55,7 @@ class Week(RenderedMarkdownModel):
         return self.heading
 
     def get_absolute_url(self):
-        return reverse("papers:week_detail", kwargs={"number": self.number})
+        return reverse("week_detail", kwargs={"number": self.number})
 
     @property
     def heading(self) -> str:

@@ -5,7 +5,6 @@ from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from papers.journey_format import ParsedLink, ParsedWeek, parse_journey
 from papers.models import Paper, Resource, ReviewScope, Week
@@ -42,14 +41,6 @@ def _save_changes(instance, values: dict, report: ImportReport, subject: str) ->
     report.record("update", subject, ", ".join(changed))
 
 
-def _unique_week_slug(number: int, title: str) -> str:
-    base = slugify(f"week-{number}" if title == f"Week {number}" else f"week-{number}-{title}")[:200]
-    slug, suffix = base, 2
-    while Week.objects.filter(slug=slug).exists():
-        slug, suffix = f"{base}-{suffix}", suffix + 1
-    return slug
-
-
 def _import_links(week: Week, paper: Paper | None, links: list[ParsedLink], report, positions) -> None:
     seen: set[str] = set()
     for link in links:
@@ -71,7 +62,7 @@ def _import_week(parsed: ParsedWeek, report: ImportReport, publish: bool) -> Wee
     title = parsed.title or (week.title if week else f"Week {parsed.number}")
     values = {"title": title, "intro": parsed.intro, "review_plan": parsed.review_plan}
     if week is None:
-        week = Week(number=parsed.number, slug=_unique_week_slug(parsed.number, title))
+        week = Week(number=parsed.number)
         if publish:
             values["published_at"] = timezone.now()
     _save_changes(week, values, report, f"Week {parsed.number}")

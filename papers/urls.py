@@ -6,6 +6,5 @@ app_name = "papers"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("weeks/<int:number>/", views.week_detail, name="week_detail"),
     path("weeks/<int:number>/papers/<int:position>/", views.paper_detail, name="paper_detail"),
 ]

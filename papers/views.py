@@ -1,8 +1,8 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from core.pagecache import cache_page_for_visitors
 from papers import selectors
-from readinggroup.pagecache import cache_page_for_visitors
 
 
 @require_safe
@@ -10,13 +10,6 @@ from readinggroup.pagecache import cache_page_for_visitors
 def home(request):
     schedule = selectors.schedule_for(user=request.user)
     return render(request, "papers/home.html", {"schedule": schedule})
-
-
-@require_safe
-@cache_page_for_visitors
-def week_detail(request, number: int):
-    page = selectors.week_page(number=number, user=request.user)
-    return render(request, "papers/week_detail.html", {"page": page, "week": page.week})
 
 
 @require_safe

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from readinggroup.roles import is_organiser
+from core.roles import is_organiser
 
 
 def site(request):

@@ -50,7 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
-    "readinggroup",
+    "core",
+    "members",
     "papers",
     "reviews",
 ]
@@ -164,6 +165,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "reading-group@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_NAME = os.environ.get("SITE_NAME", "Deep-Learning-Journey")
+# The apps whose models the Organisers group may manage in the admin.
+ORGANISER_APPS = ["papers", "reviews", "members"]
 
 # Security headers. Everything the site serves is its own: no inline script or style anywhere.
 SECURE_CSP = {
@@ -205,8 +208,8 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
-ACCOUNT_ADAPTER = "readinggroup.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "readinggroup.forms.LoginForm"}
+ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "members.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True

@@ -2,15 +2,16 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from readinggroup import views
+from core import views as core_views
+from reviews import views as reviews_views
 
 admin.site.site_header = "Deep-Learning-Journey organisers"
 admin.site.site_title = "Reading group admin"
 admin.site.index_title = "Schedule the curriculum"
 
 urlpatterns = [
-    path("favicon.ico", views.favicon, name="favicon"),
-    path("health/", views.health, name="health"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
+    path("health/", core_views.health, name="health"),
     # Admin sign-in goes through the site's own, rate-limited sign-in.
     path(
         "admin/login/",
@@ -18,9 +19,13 @@ urlpatterns = [
         name="admin_login_redirect",
     ),
     path("admin/", admin.site.urls),
-    path("accounts/profile/", views.profile_edit, name="profile_edit"),
     path("accounts/", include("allauth.urls")),
-    path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    # Pages that compose several apps are named here, without an app namespace, so the apps below
+    # (a week links to its page, a profile to its member's page) can link to them without naming the
+    # app that serves them.
+    path("weeks/<int:number>/", reviews_views.week_detail, name="week_detail"),
+    path("members/<str:username>/", reviews_views.member_detail, name="member_detail"),
+    path("", include("members.urls")),
     path("", include("reviews.urls")),
     path("", include("papers.urls")),
 ]

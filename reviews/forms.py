@@ -1,7 +1,7 @@
 from django import forms
 from django.urls import reverse_lazy
 
-from readinggroup.markup import MARKDOWN_MAX_LENGTH
+from core.markup import MARKDOWN_MAX_LENGTH
 from reviews.models import Comment, Review
 
 PROMPTS = {

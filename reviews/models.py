@@ -4,8 +4,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.text import Truncator
 
-from readinggroup.markup import html_to_text
-from readinggroup.models import RenderedMarkdownModel, TimestampedModel, markdown_text_field
+from core.markup import html_to_text
+from core.models import RenderedMarkdownModel, TimestampedModel, markdown_text_field
 
 EXCERPT_WORDS = 30
 

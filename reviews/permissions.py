@@ -9,7 +9,7 @@ verified their email read no reviews at all.
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from readinggroup.roles import is_member, is_organiser
+from core.roles import is_member, is_organiser
 from reviews.models import Comment, ReadingChoice, Review
 
 NOTHING = Q(pk__in=[])

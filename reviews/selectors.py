@@ -7,8 +7,8 @@ from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from core.roles import is_member, is_organiser
 from papers.models import Paper, ReviewScope
-from readinggroup.roles import is_member, is_organiser
 from reviews.models import Comment, ReadingChoice, Review
 from reviews.permissions import readable_reviews_q
 

@@ -14,7 +14,6 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/hide/", views.comment_hide, name="comment_hide"),
-    path("members/<str:username>/", views.member_detail, name="member_detail"),
     path("markdown/", views.markdown_help, name="markdown_help"),
     path("markdown/preview/", views.markdown_preview, name="markdown_preview"),
 ]

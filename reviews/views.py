@@ -11,9 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
+from core.markup import render_markdown
+from core.pagecache import cache_page_for_visitors
+from core.roles import is_member, is_organiser
+from papers import selectors as curriculum
 from papers.models import ReviewScope, Week
-from readinggroup.markup import render_markdown
-from readinggroup.roles import is_member, is_organiser
 from reviews import permissions, selectors, services, throttles
 from reviews.forms import CommentEditForm, CommentForm, MarkdownPreviewForm, ReviewForm
 from reviews.models import Comment, Review
@@ -60,6 +62,22 @@ def _write_first_response(request, scope):
     """Explains the write-first rule for ``scope`` and offers both ways on; names no review or author."""
     context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all())}
     return render(request, "reviews/write_first.html", context, status=403)
+
+
+@require_safe
+@cache_page_for_visitors
+def week_detail(request, number: int):
+    """The week page: the curriculum (papers, resources) and, per review scope, the reviews the user may read."""
+    page = curriculum.week_page(number=number, user=request.user)
+    panels = selectors.week_review_panels(week=page.week, scopes=page.scopes, user=request.user)
+    context = {
+        "page": page,
+        "week": page.week,
+        "panels": panels,
+        "is_member": is_member(request.user),
+        "is_organiser": is_organiser(request.user),
+    }
+    return render(request, "reviews/week_detail.html", context)
 
 
 @require_safe

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 from django.core.cache import caches
 
-from readinggroup.services import organiser_grant
+from members.services import organiser_grant
 from tests.factories import UserFactory
 
 DEMO_README = Path(__file__).resolve().parents[1] / "papers" / "demo" / "deep-learning-journey.md"

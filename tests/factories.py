@@ -35,7 +35,6 @@ class WeekFactory(factory.django.DjangoModelFactory):
 
     number = factory.Sequence(lambda n: n + 1)
     title = factory.LazyAttribute(lambda w: f"Topic of week {w.number}")
-    slug = factory.LazyAttribute(lambda w: f"week-{w.number}")
     intro = "An intro with **bold** text."
     published_at = factory.LazyFunction(lambda: timezone.now() - timezone.timedelta(days=1))
 

@@ -14,13 +14,13 @@ ROOT = Path(__file__).resolve().parents[1]
 # Every named URL of the site and the test module that owns it: a new view needs a line here.
 URL_OWNERS = {
     "papers:home": "tests/papers/test_views.py",
-    "papers:week_detail": "tests/papers/test_views.py",
+    "week_detail": "tests/papers/test_views.py",
     "papers:paper_detail": "tests/papers/test_views.py",
     "favicon": "tests/test_project.py",
     "health": "tests/test_project.py",
-    "admin_login_redirect": "tests/test_accounts.py",
-    "profile_edit": "tests/test_accounts.py",
-    "invitation_accept": "tests/test_accounts.py",
+    "admin_login_redirect": "tests/members/test_accounts.py",
+    "members:profile_edit": "tests/members/test_accounts.py",
+    "members:invitation_accept": "tests/members/test_accounts.py",
     "reviews:review_write": "tests/reviews/test_views.py",
     "reviews:scope_reviews": "tests/reviews/test_views.py",
     "reviews:reading_choice": "tests/reviews/test_views.py",
@@ -30,7 +30,7 @@ URL_OWNERS = {
     "reviews:comment_edit": "tests/reviews/test_views.py",
     "reviews:comment_delete": "tests/reviews/test_views.py",
     "reviews:comment_hide": "tests/reviews/test_views.py",
-    "reviews:member_detail": "tests/reviews/test_views.py",
+    "member_detail": "tests/reviews/test_views.py",
     "reviews:markdown_help": "tests/reviews/test_markdown_views.py",
     "reviews:markdown_preview": "tests/reviews/test_markdown_views.py",
 }

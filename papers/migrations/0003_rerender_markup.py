@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from readinggroup.rerender import markdown_deriver, rerender_rows
+from core.rerender import markdown_deriver, rerender_rows
 
 
 def rerender(apps, schema_editor):

@@ -8,7 +8,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from readinggroup.services import profile_update
+from members.services import profile_update
 from reviews.models import Review
 from tests.factories import (
     CommentFactory,

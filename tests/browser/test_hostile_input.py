@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from members.services import profile_update
 from papers.models import Paper
-from readinggroup.services import profile_update
 from reviews.services import comment_create, review_save
 from tests.factories import PaperFactory, ReviewScopeFactory, UserFactory, WeekFactory
 

@@ -6,7 +6,7 @@ from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from readinggroup.services import profile_update
+from members.services import profile_update
 from reviews.models import Review
 from tests.factories import PaperFactory, ReviewFactory, ReviewScopeFactory, UserFactory, WeekFactory
 

@@ -23,7 +23,6 @@ def week_form(**overrides):
     data = {
         "number": "7",
         "title": "Attention",
-        "slug": "week-7-attention",
         "intro": "Read **Attention Is All You Need**.",
         "review_plan": "",
         "reading_starts": "",
@@ -82,7 +81,6 @@ def test_organiser_can_swap_two_papers_positions(organiser_client):
     data = week_form(
         number=str(week.number),
         title=week.title,
-        slug=week.slug,
         intro=week.intro,
         **inline_management("papers", total=2, initial=2),
         **{

@@ -10,14 +10,14 @@ pytestmark = pytest.mark.django_db
 
 
 def test_two_weeks_cannot_share_a_number():
-    WeekFactory(number=3, slug="week-3")
+    WeekFactory(number=3)
     with pytest.raises(IntegrityError), transaction.atomic():
-        Week.objects.create(number=3, title="Again", slug="week-3-again")
+        Week.objects.create(number=3, title="Again")
 
 
 def test_week_number_must_be_positive():
     with pytest.raises(IntegrityError), transaction.atomic():
-        Week.objects.create(number=0, title="Zero", slug="week-0")
+        Week.objects.create(number=0, title="Zero")
 
 
 def test_two_papers_cannot_share_a_position_in_one_week():

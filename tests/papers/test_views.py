@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 def week_url(week):
-    return reverse("papers:week_detail", kwargs={"number": week.number})
+    return reverse("week_detail", kwargs={"number": week.number})
 
 
 def test_home_shows_current_upcoming_and_past_weeks(client):
@@ -85,7 +85,7 @@ def test_paper_page_shows_citation_links_and_resources(client):
 
 def test_missing_week_and_paper_are_404(client):
     week = WeekFactory()
-    assert client.get(reverse("papers:week_detail", kwargs={"number": 99})).status_code == 404
+    assert client.get(reverse("week_detail", kwargs={"number": 99})).status_code == 404
     url = reverse("papers:paper_detail", kwargs={"number": week.number, "position": 7})
     assert client.get(url).status_code == 404
 

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from readinggroup.markup import MARKDOWN_MAX_LENGTH, render_markdown
+from core.markup import MARKDOWN_MAX_LENGTH, render_markdown
 from reviews.views import MARKDOWN_HELP_SOURCES
 from tests.factories import CommentFactory, ReviewFactory
 

@@ -18,7 +18,7 @@ def pages(review):
     return {
         "week page": week_url,
         "review page": review.get_absolute_url(),
-        "author's profile": reverse("reviews:member_detail", args=[review.author.username]),
+        "author's profile": reverse("member_detail", args=[review.author.username]),
     }
 
 

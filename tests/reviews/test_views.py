@@ -235,13 +235,13 @@ def test_organiser_hides_a_comment_from_members(client, organiser, member, publi
 def test_member_profile_lists_reviews_and_edits_are_the_members_own(client, member, scope):
     ReviewFactory(scope=scope, author=member, summary="Profile-listed review")
     client.force_login(member)
-    content = client.get(reverse("reviews:member_detail", args=[member.username])).content.decode()
+    content = client.get(reverse("member_detail", args=[member.username])).content.decode()
     assert "Profile-listed review" in content and "Edit your profile" in content
-    assert client.get(reverse("reviews:member_detail", args=["nobody"])).status_code == 404
+    assert client.get(reverse("member_detail", args=["nobody"])).status_code == 404
 
 
 def test_member_pages_are_for_members(client, member):
-    url = reverse("reviews:member_detail", args=[member.username])
+    url = reverse("member_detail", args=[member.username])
     assert client.get(url).status_code == 302
 
 
@@ -249,7 +249,7 @@ def test_member_profile_paginates_reviews(client, member, week):
     for position in range(1, 13):
         ReviewFactory(scope=ReviewScopeFactory(week=week, position=position), author=member)
     client.force_login(member)
-    url = reverse("reviews:member_detail", args=[member.username])
+    url = reverse("member_detail", args=[member.username])
     first = client.get(url)
     assert len(first.context["page_obj"]) == 10 and "Page 1 of 2" in first.content.decode()
     assert len(client.get(url, {"page": 2}).context["page_obj"]) == 2
@@ -286,7 +286,7 @@ def test_review_page_queries_do_not_grow_with_comments(client, member, published
 
 
 def test_member_page_queries_do_not_grow_with_reviews(client, member, week):
-    url = reverse("reviews:member_detail", args=[member.username])
+    url = reverse("member_detail", args=[member.username])
     client.force_login(member)
     for position in range(1, 3):
         ReviewFactory(scope=ReviewScopeFactory(week=week, position=position), author=member)

@@ -5,8 +5,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from members.demo import DEMO_ACCOUNTS, demo_accounts_ensure
 from papers.services import demo_schedule_fill, journey_import, journey_metadata_apply
-from readinggroup.demo import DEMO_ACCOUNTS, demo_accounts_ensure
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 CURRENT_DEMO_WEEK = 3

@@ -8,9 +8,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
-from readinggroup.models import Invitation, Profile
-from readinggroup.roles import is_member
-from readinggroup.services import invitation_create
+from core.roles import is_member
+from members.models import Invitation, Profile
+from members.services import invitation_create
 from readinggroup.settings import cache_settings
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -80,13 +80,15 @@ def test_admin_sign_in_goes_through_the_site_sign_in(client):
 
 def test_profile_edit_changes_the_display_name(client, member):
     client.force_login(member)
-    response = client.post(reverse("profile_edit"), {"display_name": "Ada L.", "bio": "Likes LSTMs."}, follow=True)
+    response = client.post(
+        reverse("members:profile_edit"), {"display_name": "Ada L.", "bio": "Likes LSTMs."}, follow=True
+    )
     assert "Ada L." in response.content.decode() and "Likes LSTMs." in response.content.decode()
-    assert client.get(reverse("profile_edit")).status_code == 200
+    assert client.get(reverse("members:profile_edit")).status_code == 200
 
 
 def test_profile_edit_needs_sign_in(client):
-    assert client.get(reverse("profile_edit")).status_code == 302
+    assert client.get(reverse("members:profile_edit")).status_code == 302
 
 
 def test_invite_only_site_refuses_open_sign_up(client, settings):
@@ -120,13 +122,13 @@ def test_invitation_opens_sign_up_once_with_the_email_already_verified(
 
 
 def test_unknown_invitation_is_not_found(client):
-    assert client.get(reverse("invitation_accept", args=["not-a-token"])).status_code == 404
+    assert client.get(reverse("members:invitation_accept", args=["not-a-token"])).status_code == 404
 
 
 def test_organiser_invites_from_the_admin(client, organiser, django_capture_on_commit_callbacks):
     client.force_login(organiser)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:readinggroup_invitation_add"), {"email": "New@Example.com"}, follow=True)
+        response = client.post(reverse("admin:members_invitation_add"), {"email": "New@Example.com"}, follow=True)
     assert response.status_code == 200
     invitation = Invitation.objects.get()
     assert invitation.email == "new@example.com" and invitation.invited_by == organiser

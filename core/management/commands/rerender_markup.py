@@ -1,8 +1,8 @@
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from readinggroup.models import RenderedMarkdownModel
-from readinggroup.rerender import BATCH_SIZE, rerender_rows
+from core.models import RenderedMarkdownModel
+from core.rerender import BATCH_SIZE, rerender_rows
 
 
 class Command(BaseCommand):

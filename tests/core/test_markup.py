@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from readinggroup.markup import (
+from core.markup import (
     ALLOWED_TAGS,
     HIGHLIGHT_BUDGET,
     RENDER_CEILING,
@@ -43,7 +43,7 @@ def classes_of(html: str, tag: str) -> set[str]:
 
 PAYLOADS = [
     line.rstrip("\n").replace("\\n", "\n")
-    for line in (Path(__file__).parent / "data" / "xss-sample.txt").read_text(encoding="utf-8").splitlines()
+    for line in (Path(__file__).parents[1] / "data" / "xss-sample.txt").read_text(encoding="utf-8").splitlines()
     if line.strip()
 ]
 

@@ -9,16 +9,14 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from readinggroup.models import Invitation, Profile
-from readinggroup.roles import ORGANISERS_GROUP
-
-ORGANISER_APPS = ("papers", "reviews", "readinggroup")
+from core.roles import ORGANISERS_GROUP
+from members.models import Invitation, Profile
 
 
 def organisers_group_ensure(using: str = "default") -> Group:
     """The Organisers group exists and may manage the curriculum, reviews, comments and invitations."""
     group, _ = Group.objects.using(using).get_or_create(name=ORGANISERS_GROUP)
-    group.permissions.add(*Permission.objects.using(using).filter(content_type__app_label__in=ORGANISER_APPS))
+    group.permissions.add(*Permission.objects.using(using).filter(content_type__app_label__in=settings.ORGANISER_APPS))
     return group
 
 
@@ -52,7 +50,7 @@ def invitation_create(*, email: str, invited_by, site_url: str) -> Invitation:
     transaction.on_commit(
         lambda: send_mail(
             f"You are invited to the {settings.SITE_NAME} reading group",
-            render_to_string("account/email/invitation.txt", context),
+            render_to_string("members/email/invitation.txt", context),
             None,
             [invitation.email],
         )

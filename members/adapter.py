@@ -1,8 +1,8 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 
-from readinggroup.models import Invitation, Profile
-from readinggroup.services import invitation_accept
+from members.models import Invitation, Profile
+from members.services import invitation_accept
 
 INVITATION_SESSION_KEY = "readinggroup_invitation"
 

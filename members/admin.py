@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
-from readinggroup.models import Invitation, Profile
-from readinggroup.services import invitation_create
+from members.models import Invitation, Profile
+from members.services import invitation_create
 
 
 @admin.register(Invitation)

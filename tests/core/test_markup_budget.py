@@ -12,7 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readinggroup.markup import (
+from core.markup import (
     HIGHLIGHT_BUDGET,
     HIGHLIGHTED_LANGUAGES,
     MARKDOWN_MAX_LENGTH,

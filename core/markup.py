@@ -28,11 +28,11 @@ from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
 from pygments.util import ClassNotFound
 
-from readinggroup.markup_linkify import bounded_linkify
-from readinggroup.markup_math import LENGTH_ATTRIBUTES, MATHML_ATTRIBUTES, MATHML_TAGS, bounded_length, math_plugin
+from core.markup_linkify import bounded_linkify
+from core.markup_math import LENGTH_ATTRIBUTES, MATHML_ATTRIBUTES, MATHML_TAGS, bounded_length, math_plugin
 
 # Every Markdown field holds at most this many characters (forms and models refuse more): any text within
-# it renders in well under 0.2 s, hostile or not (tests/test_markup_budget.py).
+# it renders in well under 0.2 s, hostile or not (tests/core/test_markup_budget.py).
 MARKDOWN_MAX_LENGTH = 8_000
 # Texts saved before that limit (it was 20,000) keep their formatting; anything longer still, which only a
 # fixture or a shell can store, is shown as plain text rather than parsed.

@@ -1,7 +1,7 @@
 """Load, fault and benchmark runs against a throwaway PostgreSQL cluster and gunicorn.
 
-    python -m readinggroup.perf loadtest   # `make loadtest`
-    python -m readinggroup.perf bench      # `make bench`
+    python -m tools.perf loadtest   # `make loadtest`
+    python -m tools.perf bench      # `make bench`
 
 Nothing here touches the machine's own database service: each run creates a cluster in a temporary
 folder with initdb (as the ``postgres`` user when run as root), on a free port on 127.0.0.1, and
@@ -26,9 +26,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
-WRK_SCRIPT = ROOT / "readinggroup" / "perf_wrk.lua"
+WRK_SCRIPT = Path(__file__).resolve().parent / "wrk.lua"
 
 
 def free_port() -> int:
@@ -459,5 +459,5 @@ def bench(seconds=10, workers=4):
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command not in {"loadtest", "bench"}:
-        raise SystemExit("usage: python -m readinggroup.perf loadtest|bench")
+        raise SystemExit("usage: python -m tools.perf loadtest|bench")
     sys.exit(loadtest() if command == "loadtest" else bench())

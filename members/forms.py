@@ -1,7 +1,7 @@
 from allauth.account import forms as allauth_forms
 from django import forms
 
-from readinggroup.models import Profile
+from members.models import Profile
 
 
 class ProfileForm(forms.ModelForm):

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 
 from django.db import transaction
 
-from readinggroup.markup import render_markdown
+from core.markup import render_markdown
 
 BATCH_SIZE = 500
 

@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 
+from core.markup import render_markdown
+from members.models import Profile
 from papers.models import Paper, Resource, ReviewScope, Week
-from readinggroup.markup import render_markdown
-from readinggroup.models import Profile
 from reviews.models import Comment, Review, summary_excerpt
 
 WEEKS, PAPERS_PER_WEEK, MEMBERS, REVIEWS, COMMENTS = 20, 3, 200, 2_000, 20_000
@@ -77,7 +77,6 @@ class Command(BaseCommand):
             Week(
                 number=n,
                 title=f"Topic {n}",
-                slug=f"week-{n}",
                 intro="Read the papers **carefully**.",
                 intro_html=render_markdown("Read the papers **carefully**."),
                 published_at=now - timezone.timedelta(days=7 * (weeks - n + 1)),

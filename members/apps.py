@@ -2,19 +2,20 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-class ReadingGroupConfig(AppConfig):
-    name = "readinggroup"
+class MembersConfig(AppConfig):
+    name = "members"
     verbose_name = "Members and invitations"
 
     def ready(self):
-        from readinggroup import pagecache
+        from core import pagecache
 
         # Permissions exist only once migrate has run, so the organisers' group is refreshed then.
-        post_migrate.connect(_ensure_organisers_group, dispatch_uid="readinggroup-organisers-group")
-        pagecache.connect_signals()
+        post_migrate.connect(_ensure_organisers_group, dispatch_uid="members-organisers-group")
+        # Display names show on cached pages.
+        pagecache.invalidate_on_changes_to(self)
 
 
 def _ensure_organisers_group(sender, using, **kwargs):
-    from readinggroup.services import organisers_group_ensure
+    from members.services import organisers_group_ensure
 
     organisers_group_ensure(using=using)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from readinggroup.services import organiser_grant, profile_update
+from members.services import organiser_grant, profile_update
 
 
 @dataclass(frozen=True)

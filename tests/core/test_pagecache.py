@@ -6,9 +6,9 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from core.pagecache import cache_page_for_visitors
 from papers.models import Paper
 from papers.services import journey_import
-from readinggroup.pagecache import cache_page_for_visitors
 from tests.factories import PaperFactory, ReviewFactory, ReviewScopeFactory, WeekFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the cache is invalidated after commits
@@ -92,7 +92,7 @@ def test_query_strings_are_neither_cached_nor_served_from_the_cache(client, week
 def test_a_lost_version_never_revives_old_pages(client, week):
     from django.core.cache import caches
 
-    from readinggroup.pagecache import VERSION_KEY
+    from core.pagecache import VERSION_KEY
 
     client.get("/weeks/4/")
     week.published_at = None

@@ -19,7 +19,6 @@ import hashlib
 import secrets
 from functools import wraps
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
@@ -29,7 +28,6 @@ from django.utils.cache import patch_vary_headers
 
 VERSION_KEY = "readinggroup:content-version"
 PAGE_TTL = 60
-CACHED_APPS = ("papers", "reviews", "readinggroup")
 
 
 PAGES_CACHE = "pages"
@@ -55,14 +53,15 @@ def _changed(sender, **kwargs):
     transaction.on_commit(bump_content_version, robust=True)
 
 
-def connect_signals() -> None:
-    for app_label in CACHED_APPS:
-        for model in apps.get_app_config(app_label).get_models():
-            uid = f"pagecache-{model._meta.label}"
-            post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
-            post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
-            for field in model._meta.local_many_to_many:
-                m2m_changed.connect(_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}")
+def invalidate_on_changes_to(app_config) -> None:
+    """Every saved or deleted row of the app's models (and their many-to-many links) bumps the version;
+    each app whose rows show on cached pages calls this from its ``AppConfig.ready``."""
+    for model in app_config.get_models():
+        uid = f"pagecache-{model._meta.label}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")
+        for field in model._meta.local_many_to_many:
+            m2m_changed.connect(_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}")
 
 
 def _is_cacheable_request(request) -> bool:

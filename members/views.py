@@ -1,27 +1,13 @@
 from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.templatetags.static import static
 from django.views.decorators.http import require_safe
 
-from readinggroup.adapter import INVITATION_SESSION_KEY
-from readinggroup.forms import ProfileForm
-from readinggroup.models import Invitation, Profile
-from readinggroup.services import profile_update
-
-
-@require_safe
-def health(request):
-    """For load balancers and the benchmark's baseline: answers without touching the database."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@require_safe
-def favicon(request):
-    """Browsers ask for /favicon.ico on pages that name no icon (the admin's): send them to ours."""
-    return redirect(static("favicon.svg"), permanent=True)
+from members.adapter import INVITATION_SESSION_KEY
+from members.forms import ProfileForm
+from members.models import Invitation, Profile
+from members.services import profile_update
 
 
 @login_required
@@ -31,8 +17,8 @@ def profile_edit(request):
     if request.method == "POST" and form.is_valid():
         profile_update(user=request.user, display_name=form.cleaned_data["display_name"], bio=form.cleaned_data["bio"])
         messages.success(request, "Your profile is saved.")
-        return redirect("reviews:member_detail", username=request.user.get_username())
-    return render(request, "account/profile_edit.html", {"form": form})
+        return redirect("member_detail", username=request.user.get_username())
+    return render(request, "members/profile_edit.html", {"form": form})
 
 
 @require_safe
