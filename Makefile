@@ -25,7 +25,7 @@ endef
 help:
 	@echo "make run    set up .venv, migrate, load the demo journey and serve on http://$(HOST):$(PORT)"
 	@echo "make test   run the whole test suite (browser tests need $(CHROMIUM))"
-	@echo "make lint   ruff: lint and formatting check"
+	@echo "make lint   ruff, the import-linter layer contracts and the template-direction test"
 	@echo "make loadtest / make bench   load, fault and benchmark runs (see docs/performance.md)"
 
 $(VENV)/.python-ok:
@@ -50,6 +50,7 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_journey
+	DJANGO_DEBUG=1 $(PY) manage.py create_demo_accounts
 	@echo "Serving on http://$(HOST):$(PORT)/  (organisers: http://$(HOST):$(PORT)/admin/)"
 	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -77,6 +78,8 @@ bench: install
 lint: install
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
+	$(VENV)/bin/lint-imports
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_layering.py
 
 .PHONY: clean
 clean:

@@ -1,11 +1,9 @@
 import tomllib
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from members.demo import DEMO_ACCOUNTS, demo_accounts_ensure
 from papers.services import demo_schedule_fill, journey_import, journey_metadata_apply
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
@@ -23,8 +21,3 @@ class Command(BaseCommand):
         scheduled = demo_schedule_fill(today=timezone.localdate(), current_week_number=CURRENT_DEMO_WEEK)
         changes = len(imported.changes) + len(completed.changes) + len(scheduled)
         self.stdout.write(f"Demo journey loaded ({changes} change(s)).")
-        if settings.DEBUG:
-            demo_accounts_ensure()
-            self.stdout.write(self.style.SUCCESS("Demo logins (development only):"))
-            for account in DEMO_ACCOUNTS:
-                self.stdout.write(f"  {account.role:<10} {account.username} / {account.password}")
