@@ -8,18 +8,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core.models import RenderedMarkdownModel, TimestampedModel, markdown_text_field
-from core.roles import is_organiser
 
 URL_MAX_LENGTH = 1000
-
-
-class WeekQuerySet(models.QuerySet):
-    def published(self, *, now=None):
-        return self.filter(published_at__isnull=False, published_at__lte=now or timezone.now())
-
-    def visible_to(self, user):
-        """Organisers see every week, drafts included; everybody else sees published weeks."""
-        return self if is_organiser(user) else self.published()
 
 
 class Week(RenderedMarkdownModel):
@@ -42,7 +32,6 @@ class Week(RenderedMarkdownModel):
     )
 
     markdown_fields = ("intro",)
-    objects = WeekQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]

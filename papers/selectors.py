@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from papers.models import Paper, Resource, ReviewScope, Week
+from papers.rules import visible_weeks
 
 
 @dataclass
@@ -54,7 +55,7 @@ class WeekPage:
 def week_page(*, number: int, user) -> WeekPage:
     """The week with its papers, review scopes and resources; 404 when the user may not see it."""
     week = get_object_or_404(
-        Week.objects.visible_to(user).prefetch_related(
+        visible_weeks(user).prefetch_related(
             Prefetch("papers", queryset=Paper.objects.order_by("position")),
             Prefetch("resources", queryset=Resource.objects.order_by("position", "pk")),
             _scopes_prefetch(),
@@ -79,7 +80,7 @@ def paper_for_page(*, number: int, position: int, user) -> Paper:
     """A paper of a week the user may see, with its week, resources and review scopes."""
     return get_object_or_404(
         Paper.objects.select_related("week")
-        .filter(week__in=Week.objects.visible_to(user))
+        .filter(week__in=visible_weeks(user))
         .prefetch_related(
             Prefetch("resources", queryset=Resource.objects.order_by("position", "pk")),
             Prefetch("review_scopes", queryset=ReviewScope.objects.prefetch_related("papers")),
@@ -103,7 +104,7 @@ def schedule_for(*, user, today=None) -> Schedule:
     """
     today = today or timezone.localdate()
     weeks = list(
-        Week.objects.visible_to(user)
+        visible_weeks(user)
         .annotate(paper_count=Count("papers"))
         .prefetch_related(Prefetch("papers", queryset=Paper.objects.order_by("position")))
         .order_by("number")

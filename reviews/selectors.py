@@ -7,10 +7,10 @@ from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
-from core.roles import is_member, is_organiser
+from core.roles import is_in_the_group, is_member
 from papers.models import Paper, ReviewScope
-from reviews.models import Comment, ReadingChoice, Review
-from reviews.permissions import readable_reviews_q
+from reviews.models import Comment, Review
+from reviews.rules import readable_reviews_q, unlocked_scopes_q
 
 REVIEWS_PER_SCOPE_ON_WEEK_PAGE = 5
 VISIBLE_COMMENTS = Q(comments__deleted_at__isnull=True, comments__hidden_at__isnull=True)
@@ -32,7 +32,6 @@ class ScopePanel:
     reviews: list[Review] = field(default_factory=list)
     published_count: int = 0
     unlocked: bool = False
-    opted_out: bool = False
 
     @property
     def others_count(self) -> int:
@@ -57,18 +56,14 @@ def week_review_panels(*, week, scopes: list[ReviewScope], user, now=None) -> li
     published = Review.objects.filter(scope__in=scopes, status=Review.Status.PUBLISHED)
     for row in published.values("scope").annotate(n=Count("pk")):
         panels[row["scope"]].published_count = row["n"]
-    member = is_member(user)
-    if member:
+    if is_member(user):
         for review in Review.objects.filter(scope__in=scopes, author=user):
             panels[review.scope_id].own = review
-        for scope_id in ReadingChoice.objects.filter(scope__in=scopes, member=user).values_list("scope", flat=True):
-            panels[scope_id].opted_out = True
-    meeting_started = week.meeting_at is not None and week.meeting_at <= now
-    organiser = is_organiser(user)
+    unlocked_scopes = ReviewScope.objects.filter(unlocked_scopes_q(user, now=now), pk__in=list(panels))
+    unlocked = set(unlocked_scopes.values_list("pk", flat=True))
     for panel in panels.values():
-        own_published = panel.own is not None and panel.own.is_published
-        panel.unlocked = organiser or (member and (own_published or panel.opted_out or meeting_started))
-    if member or organiser:
+        panel.unlocked = panel.scope.pk in unlocked
+    if is_in_the_group(user):
         others = readable_reviews(user).filter(scope__in=scopes, status=Review.Status.PUBLISHED)
         if user.is_authenticated:
             others = others.exclude(author=user)
@@ -86,7 +81,7 @@ def scope_reviews(*, scope, user):
 
 
 def review_for_page(*, pk: int) -> Review | None:
-    """The review with what its page shows; access is decided by ``permissions.review_access``."""
+    """The review with what its page shows; access is decided by ``rules.review_refusal``."""
     return (
         Review.objects.select_related("author__profile", "scope__week")
         .prefetch_related(Prefetch("scope__papers", queryset=Paper.objects.order_by("position")))

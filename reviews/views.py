@@ -1,5 +1,6 @@
 import functools
 
+import rules
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -13,13 +14,14 @@ from django.views.decorators.http import require_POST, require_safe
 
 from core.markup import render_markdown
 from core.pagecache import cache_page_for_visitors
-from core.roles import is_member, is_organiser
+from core.roles import is_in_the_group
 from papers import selectors as curriculum
-from papers.models import ReviewScope, Week
-from reviews import permissions, selectors, services, throttles
+from papers.models import ReviewScope
+from papers.rules import visible_weeks
+from reviews import selectors, services, throttles
 from reviews.forms import CommentEditForm, CommentForm, MarkdownPreviewForm, ReviewForm
 from reviews.models import Comment, Review
-from reviews.permissions import ReviewAccess
+from reviews.rules import Refusal, is_comment_author, review_refusal, scope_refusal
 
 REVIEWS_PER_PAGE = 10
 
@@ -27,41 +29,46 @@ REVIEWS_PER_PAGE = 10
 def _scope_or_404(user, number: int, position: int) -> ReviewScope:
     return get_object_or_404(
         ReviewScope.objects.select_related("week").prefetch_related("papers"),
-        week__in=Week.objects.visible_to(user),
+        week__in=visible_weeks(user),
         week__number=number,
         position=position,
     )
 
 
-def _require_member(request):
-    """Signed-in accounts without a verified email are sent to verify it; nothing else is shown."""
-    if not is_member(request.user):
-        raise PermissionDenied("Verify your email address first: reviews and comments are for verified members.")
+REFUSAL_REASONS = {
+    Refusal.VERIFY_EMAIL: "Verify your email address first: reviews and comments are for verified members.",
+}
 
 
-def _review_or_refusal(request, pk: int) -> tuple[Review, HttpResponse | None]:
-    """The review if ``request.user`` may read it; otherwise the response that refuses it.
+def refuse(request, refusal: Refusal, *, scope: ReviewScope | None = None, reason: str = ""):
+    """The one way a refusal reaches the user: what may not be known is 404; visitors are sent to sign
+    in; the write-first rule gets a page that explains it and names no review or author; anything else
+    is 403 with the reason. Raises or returns the response."""
+    if refusal is Refusal.NOT_FOUND:
+        raise Http404(reason or "Not found.")
+    if refusal is Refusal.SIGN_IN:
+        return redirect_to_login(request.get_full_path())
+    if refusal is Refusal.WRITE_FIRST and scope is not None:
+        context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all())}
+        return render(request, "reviews/write_first.html", context, status=403)
+    raise PermissionDenied(REFUSAL_REASONS.get(refusal) or reason or "You may not do this.")
 
-    Unknown ids and reviews the user may not know about are 404; visitors are sent to sign in;
-    reviews hidden by the write-first rule get a page that explains the rule and names nothing else.
-    """
+
+def _require(request, rule: str, obj=None, *, reason: str) -> None:
+    """Refuse with 403 and ``reason`` unless ``rule`` holds; signed-in accounts outside the group (their
+    email not verified yet) are told how to get in instead."""
+    if not rules.test_rule(rule, request.user, obj):
+        unverified = request.user.is_authenticated and not is_in_the_group(request.user)
+        refuse(request, Refusal.VERIFY_EMAIL if unverified else Refusal.FORBIDDEN, reason=reason)
+
+
+def _review_or_refusal(request, pk: int) -> tuple[Review | None, HttpResponse | None]:
+    """The review if ``request.user`` may read it; otherwise the response that refuses it."""
     review = selectors.review_for_page(pk=pk)
-    access = permissions.review_access(request.user, review) if review else ReviewAccess.NOT_FOUND
-    if access == ReviewAccess.NOT_FOUND:
-        raise Http404("No such review.")
-    if access == ReviewAccess.VERIFY_EMAIL:
-        raise PermissionDenied("Verify your email address to read the group's reviews.")
-    if access == ReviewAccess.SIGN_IN:
-        return review, redirect_to_login(request.get_full_path())
-    if access == ReviewAccess.WRITE_FIRST:
-        return review, _write_first_response(request, review.scope)
-    return review, None
-
-
-def _write_first_response(request, scope):
-    """Explains the write-first rule for ``scope`` and offers both ways on; names no review or author."""
-    context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all())}
-    return render(request, "reviews/write_first.html", context, status=403)
+    refusal = review_refusal(request.user, review)
+    if refusal is None:
+        return review, None
+    return review, refuse(request, refusal, scope=review.scope if review else None, reason="No such review.")
 
 
 @require_safe
@@ -74,8 +81,6 @@ def week_detail(request, number: int):
         "page": page,
         "week": page.week,
         "panels": panels,
-        "is_member": is_member(request.user),
-        "is_organiser": is_organiser(request.user),
     }
     return render(request, "reviews/week_detail.html", context)
 
@@ -94,9 +99,8 @@ def _render_review(request, review, comment_form, status=200):
         "papers": list(review.scope.papers.all()),
         "comments": selectors.comment_tree(review=review),
         "comment_form": comment_form,
-        "can_edit": permissions.can_edit_review(user, review),
-        "can_comment": permissions.can_comment(user, review),
-        "is_organiser": is_organiser(user),
+        "can_edit": rules.test_rule("reviews.edit_review", user, review),
+        "can_comment": rules.test_rule("reviews.comment", user, review),
     }
     return render(request, "reviews/review_detail.html", context, status=status)
 
@@ -105,12 +109,9 @@ def _render_review(request, review, comment_form, status=200):
 def scope_reviews(request, number: int, position: int):
     """Every readable review of one review scope, for when the week page lists only the newest."""
     scope = _scope_or_404(request.user, number, position)
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    if not (is_member(request.user) or is_organiser(request.user)):
-        raise PermissionDenied("Verify your email address to read the group's reviews.")
-    if not permissions.scope_is_unlocked(request.user, scope):
-        return _write_first_response(request, scope)
+    refusal = scope_refusal(request.user, scope)
+    if refusal is not None:
+        return refuse(request, refusal, scope=scope)
     page = Paginator(selectors.scope_reviews(scope=scope, user=request.user), REVIEWS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -121,7 +122,7 @@ def scope_reviews(request, number: int, position: int):
 @login_required
 def review_write(request, number: int, position: int):
     scope = _scope_or_404(request.user, number, position)
-    _require_member(request)
+    _require(request, "reviews.write_review", reason="Only verified members write reviews.")
     review = Review.objects.filter(scope=scope, author=request.user).first()
     preview = conflict = None
     status = 200
@@ -189,7 +190,7 @@ def _after_review_save(request, review, action):
 @require_POST
 def review_unpublish(request, pk: int):
     review = get_object_or_404(Review.objects.select_related("scope__week"), pk=pk, author=request.user)
-    _require_member(request)
+    _require(request, "reviews.write_review", reason="Only verified members write reviews.")
     services.review_unpublish(review=review)
     messages.success(request, "Your review is a private draft again. Its comments are hidden until you publish it.")
     return redirect("reviews:review_write", number=review.scope.week.number, position=review.scope.position)
@@ -199,7 +200,7 @@ def review_unpublish(request, pk: int):
 @require_POST
 def reading_choice(request, number: int, position: int):
     scope = _scope_or_404(request.user, number, position)
-    _require_member(request)
+    _require(request, "reviews.write_review", reason="Only verified members write reviews.")
     services.reading_choice_record(scope=scope, member=request.user)
     messages.success(
         request,
@@ -215,8 +216,7 @@ def comment_create(request, pk: int):
     review, refusal = _review_or_refusal(request, pk)
     if refusal:
         return refusal
-    if not permissions.can_comment(request.user, review):
-        raise PermissionDenied("Only verified members can comment on published reviews.")
+    _require(request, "reviews.comment", review, reason="Only verified members can comment on published reviews.")
     form = CommentForm(request.POST)
     previewing = request.POST.get("action") == "preview"
     context = {"review": review, "form": form, "previewing": previewing}
@@ -244,11 +244,14 @@ def comment_create(request, pk: int):
     return render(request, "reviews/comment_form.html", context, status=400)
 
 
-def _own_comment_or_404(request, pk: int) -> Comment:
-    comment = get_object_or_404(Comment.objects.select_related("review"), pk=pk)
-    _, refusal = _review_or_refusal(request, comment.review_id)
-    if refusal:
-        raise Http404("No such comment.")  # its review is hidden from this user, so is the comment
+def _comment_or_404(request, pk: int) -> Comment:
+    """The comment, if its review is readable by the user: a comment is as hidden as its review."""
+    comment = get_object_or_404(Comment.objects.select_related("review__scope__week"), pk=pk)
+    refusal = review_refusal(request.user, comment.review)
+    if refusal is Refusal.VERIFY_EMAIL:
+        refuse(request, refusal)
+    if refusal is not None:
+        refuse(request, Refusal.NOT_FOUND, reason="No such comment.")
     return comment
 
 
@@ -256,14 +259,13 @@ def _own_comment_or_404(request, pk: int) -> Comment:
 def comment_edit(request, pk: int):
     comment = Comment.objects.select_related("review").filter(pk=pk).first()
     gone_while_editing = comment is None or (
-        comment.author_id == request.user.pk and (comment.is_tombstone or comment.is_hidden)
+        is_comment_author(request.user, comment) and (comment.is_tombstone or comment.is_hidden)
     )
     if request.method == "POST" and gone_while_editing:
         # Deleted in another tab or hidden by an organiser while being edited: keep the text.
         return render(request, "reviews/comment_gone.html", {"body": request.POST.get("body", "")}, status=409)
-    comment = _own_comment_or_404(request, pk)
-    if not permissions.can_edit_comment(request.user, comment):
-        raise PermissionDenied("You can only edit your own comments.")
+    comment = _comment_or_404(request, pk)
+    _require(request, "reviews.edit_comment", comment, reason="You can only edit your own comments.")
     conflict = preview_html = None
     status = 200
     if request.method == "POST":
@@ -304,9 +306,8 @@ def comment_edit(request, pk: int):
 
 @login_required
 def comment_delete(request, pk: int):
-    comment = _own_comment_or_404(request, pk)
-    if not permissions.can_delete_comment(request.user, comment):
-        raise PermissionDenied("You can only delete your own comments.")
+    comment = _comment_or_404(request, pk)
+    _require(request, "reviews.delete_comment", comment, reason="You can only delete your own comments.")
     if request.method == "POST":
         review = comment.review
         tombstone = services.comment_delete(comment=comment)
@@ -321,9 +322,8 @@ def comment_delete(request, pk: int):
 @login_required
 @require_POST
 def comment_hide(request, pk: int):
-    comment = _own_comment_or_404(request, pk)
-    if not permissions.can_hide_comment(request.user, comment):
-        raise PermissionDenied("Only organisers can hide comments.")
+    comment = _comment_or_404(request, pk)
+    _require(request, "reviews.hide_comment", comment, reason="Only organisers can hide comments.")
     hide = request.POST.get("hidden") == "1"
     services.comment_set_hidden(comment=comment, hidden=hide, by=request.user)
     messages.success(request, "The comment is hidden from members." if hide else "The comment is visible again.")
@@ -333,8 +333,7 @@ def comment_hide(request, pk: int):
 @require_safe
 @login_required
 def member_detail(request, username: str):
-    if not (is_member(request.user) or is_organiser(request.user)):
-        raise PermissionDenied("Member pages are for verified members.")
+    _require(request, "reviews.read_reviews", reason="Member pages are for verified members.")
     member = get_object_or_404(get_user_model().objects.select_related("profile"), username=username, is_active=True)
     reviews = selectors.member_published_reviews(member=member, viewer=request.user)
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
@@ -354,8 +353,7 @@ def markdown_preview(request):
     Answers a script, not a person, so refusals are short plain-text messages the editor shows in its
     preview panel (a visitor gets 403 rather than a sign-in redirect, which a script cannot follow).
     """
-    if not (is_member(request.user) or is_organiser(request.user)):
-        raise PermissionDenied("Previews are for signed-in members.")
+    _require(request, "reviews.read_reviews", reason="Previews are for signed-in members.")
     form = MarkdownPreviewForm(request.POST)
     if not form.is_valid():
         return HttpResponse(" ".join(form.errors["text"]), status=400, content_type="text/plain; charset=utf-8")

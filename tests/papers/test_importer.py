@@ -4,10 +4,12 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 
 from papers.journey_format import JourneyFormatError
 from papers.models import Paper, Resource, ReviewScope, Week
+from papers.rules import visible_weeks
 from papers.services import journey_import, journey_metadata_apply
 from tests.conftest import DEMO_README
 
@@ -147,10 +149,10 @@ def test_dry_run_writes_nothing_and_says_what_would_change(seed_text):
 
 def test_import_command_publishes_new_weeks_only_when_asked(seed_text):
     call_command("import_journey", str(DEMO_README), stdout=StringIO())
-    assert not Week.objects.published().exists()
+    assert not visible_weeks(AnonymousUser()).exists()
     Week.objects.all().delete()
     call_command("import_journey", str(DEMO_README), "--publish", stdout=StringIO())
-    assert Week.objects.published().count() == 4
+    assert visible_weeks(AnonymousUser()).count() == 4
 
 
 @pytest.mark.parametrize(

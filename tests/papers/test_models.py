@@ -4,6 +4,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from papers.models import Resource, Week
+from papers.rules import visible_weeks
 from tests.factories import PaperFactory, ResourceFactory, ReviewScopeFactory, UserFactory, WeekFactory
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_publish_time_decides_who_sees_a_week():
     scheduled = WeekFactory(published_at=now + timezone.timedelta(minutes=1))
     draft = WeekFactory(published_at=None)
     member = UserFactory()
-    assert list(Week.objects.visible_to(member)) == [published]
+    assert list(visible_weeks(member)) == [published]
     assert published.is_published and not scheduled.is_published and not draft.is_published
     assert scheduled.is_scheduled
 

@@ -1,0 +1,128 @@
+"""Who may read or change reviews and comments: every rule is defined here once, and views, selectors
+and templates (``{% load rules %}{% test_rule "reviews.edit_comment" user comment as ... %}``) ask it.
+
+The write-first rule: a member reads other members' published reviews of a scope only after
+publishing their own for that scope, after choosing "I will not write one — show me", or once the
+week's meeting has started. Organisers read everything published. Visitors and members who have not
+verified their email read no reviews at all. Drafts are their author's alone.
+
+The rules that decide which rows a list may show are query conditions (``*_q``); the one-object
+predicates are derived from them by asking the database about that one row, so a list and a check
+can never disagree.
+"""
+
+from enum import Enum
+
+import rules
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from core.roles import is_in_the_group, is_member, is_organiser
+from papers.models import ReviewScope
+from papers.rules import visible_weeks_q, week_is_visible
+from reviews.models import Comment, ReadingChoice, Review
+
+NOTHING = Q(pk__in=[])
+
+
+def unlocked_scopes_q(user, *, via: str = "", now=None) -> Q:
+    """Review scopes (reached through ``via``, e.g. ``"scope__"``) whose reviews ``user`` may read under
+    the write-first rule."""
+    if is_organiser(user):
+        return Q()
+    if not is_member(user):
+        return NOTHING
+    scope = OuterRef(via.removesuffix("__") or "pk")
+    return (
+        Exists(Review.objects.filter(scope=scope, author=user, status=Review.Status.PUBLISHED))
+        | Exists(ReadingChoice.objects.filter(scope=scope, member=user))
+        | Q(**{f"{via}week__meeting_at__lte": now or timezone.now()})
+    )
+
+
+def readable_reviews_q(user, *, now=None) -> Q:
+    """Reviews ``user`` may read in full: their own (drafts too) and the published ones the write-first
+    rule unlocks, of weeks they can see."""
+    if not is_in_the_group(user):
+        return NOTHING
+    published = Q(status=Review.Status.PUBLISHED)
+    own = Q(author=user) if is_member(user) else NOTHING
+    unlocked = published & unlocked_scopes_q(user, via="scope__", now=now)
+    return visible_weeks_q(user, via="scope__week__", now=now) & (own | unlocked)
+
+
+@rules.predicate
+def scope_is_unlocked(user, scope: ReviewScope) -> bool:
+    return ReviewScope.objects.filter(unlocked_scopes_q(user), pk=scope.pk).exists()
+
+
+@rules.predicate
+def review_is_readable(user, review: Review) -> bool:
+    return Review.objects.filter(readable_reviews_q(user), pk=review.pk).exists()
+
+
+@rules.predicate
+def is_review_author(user, review: Review) -> bool:
+    return review.author_id == user.pk
+
+
+@rules.predicate
+def review_is_published(user, review: Review) -> bool:
+    return review.is_published
+
+
+@rules.predicate
+def is_comment_author(user, comment: Comment) -> bool:
+    return comment.author_id == user.pk
+
+
+@rules.predicate
+def comment_is_deleted(user, comment: Comment) -> bool:
+    return comment.is_tombstone
+
+
+@rules.predicate
+def comment_is_hidden(user, comment: Comment) -> bool:
+    return comment.is_hidden
+
+
+rules.add_rule("reviews.read_reviews", is_in_the_group)
+rules.add_rule("reviews.write_review", is_member)
+rules.add_rule("reviews.edit_review", is_member & is_review_author)
+rules.add_rule("reviews.comment", is_member & review_is_published)
+rules.add_rule("reviews.read_hidden_comment", is_organiser)
+rules.add_rule("reviews.edit_comment", is_member & is_comment_author & ~comment_is_deleted & ~comment_is_hidden)
+rules.add_rule("reviews.delete_comment", is_member & is_comment_author & ~comment_is_deleted)
+rules.add_rule("reviews.hide_comment", is_organiser & ~comment_is_deleted)
+
+
+class Refusal(Enum):
+    """Why a request is refused; views turn each into one kind of answer (see ``views.refuse``)."""
+
+    NOT_FOUND = "not-found"  # drafts of others, reviews of weeks the user cannot see
+    SIGN_IN = "sign-in"
+    VERIFY_EMAIL = "verify-email"
+    WRITE_FIRST = "write-first"
+    FORBIDDEN = "forbidden"  # in the group, but this is not theirs to do
+
+
+def _group_refusal(user) -> Refusal | None:
+    if not getattr(user, "is_authenticated", False):
+        return Refusal.SIGN_IN
+    return None if is_in_the_group(user) else Refusal.VERIFY_EMAIL
+
+
+def review_refusal(user, review: Review | None) -> Refusal | None:
+    """Why ``user`` may not read ``review`` when asking for it directly (a link, a bookmark, a guessed id)."""
+    if review is None:
+        return Refusal.NOT_FOUND
+    if review_is_readable(user, review):
+        return None
+    if not review.is_published or not week_is_visible(user, review.scope.week):
+        return Refusal.NOT_FOUND
+    return _group_refusal(user) or Refusal.WRITE_FIRST
+
+
+def scope_refusal(user, scope: ReviewScope) -> Refusal | None:
+    """Why ``user`` may not read the reviews of ``scope`` (a week they can see)."""
+    return _group_refusal(user) or (None if scope_is_unlocked(user, scope) else Refusal.WRITE_FIRST)
