@@ -9,12 +9,12 @@ from core.roles import is_organiser
 from papers.models import Week
 
 
-def visible_weeks_q(user, *, via: str = "", now=None) -> Q:
+def visible_weeks_q(user, *, via: str = "") -> Q:
     """Organisers see every week, drafts included; everybody else the weeks whose publish time has come.
     ``via`` is the lookup path from the queried model to its week (``"scope__week__"``)."""
     if is_organiser(user):
         return Q()
-    return Q(**{f"{via}published_at__lte": now or timezone.now()})
+    return Q(**{f"{via}published_at__lte": timezone.now()})
 
 
 def visible_weeks(user):

@@ -97,12 +97,12 @@ class Schedule:
     past: list[Week]
 
 
-def schedule_for(*, user, today=None) -> Schedule:
+def schedule_for(*, user) -> Schedule:
     """Split the weeks the user may see into the current one, upcoming and past ones.
 
     The current week is the latest whose reading has started; with no dates at all, the first week.
     """
-    today = today or timezone.localdate()
+    today = timezone.localdate()
     weeks = list(
         visible_weeks(user)
         .annotate(paper_count=Count("papers"))

@@ -3,7 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core import views as core_views
-from reviews import views as reviews_views
+from reviews.views import pages as review_pages
 
 admin.site.site_header = "Deep-Learning-Journey organisers"
 admin.site.site_title = "Reading group admin"
@@ -23,8 +23,8 @@ urlpatterns = [
     # Pages that compose several apps are named here, without an app namespace, so the apps below
     # (a week links to its page, a profile to its member's page) can link to them without naming the
     # app that serves them.
-    path("weeks/<int:number>/", reviews_views.week_detail, name="week_detail"),
-    path("members/<str:username>/", reviews_views.member_detail, name="member_detail"),
+    path("weeks/<int:number>/", review_pages.week_detail, name="week_detail"),
+    path("members/<str:username>/", review_pages.member_detail, name="member_detail"),
     path("", include("members.urls")),
     path("", include("reviews.urls")),
     path("", include("papers.urls")),

@@ -25,7 +25,7 @@ from reviews.models import Comment, ReadingChoice, Review
 NOTHING = Q(pk__in=[])
 
 
-def unlocked_scopes_q(user, *, via: str = "", now=None) -> Q:
+def unlocked_scopes_q(user, *, via: str = "") -> Q:
     """Review scopes (reached through ``via``, e.g. ``"scope__"``) whose reviews ``user`` may read under
     the write-first rule."""
     if is_organiser(user):
@@ -36,19 +36,19 @@ def unlocked_scopes_q(user, *, via: str = "", now=None) -> Q:
     return (
         Exists(Review.objects.filter(scope=scope, author=user, status=Review.Status.PUBLISHED))
         | Exists(ReadingChoice.objects.filter(scope=scope, member=user))
-        | Q(**{f"{via}week__meeting_at__lte": now or timezone.now()})
+        | Q(**{f"{via}week__meeting_at__lte": timezone.now()})
     )
 
 
-def readable_reviews_q(user, *, now=None) -> Q:
+def readable_reviews_q(user) -> Q:
     """Reviews ``user`` may read in full: their own (drafts too) and the published ones the write-first
     rule unlocks, of weeks they can see."""
     if not is_in_the_group(user):
         return NOTHING
     published = Q(status=Review.Status.PUBLISHED)
     own = Q(author=user) if is_member(user) else NOTHING
-    unlocked = published & unlocked_scopes_q(user, via="scope__", now=now)
-    return visible_weeks_q(user, via="scope__week__", now=now) & (own | unlocked)
+    unlocked = published & unlocked_scopes_q(user, via="scope__")
+    return visible_weeks_q(user, via="scope__week__") & (own | unlocked)
 
 
 @rules.predicate

@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
-from django.utils import timezone
 
 from core.roles import is_in_the_group, is_member
 from papers.models import Paper, ReviewScope
@@ -48,10 +47,9 @@ class ScopePanel:
         return 0 if self.unlocked else self.others_count
 
 
-def week_review_panels(*, week, scopes: list[ReviewScope], user, now=None) -> list[ScopePanel]:
-    """Per review scope of ``week``: the user's own review, the others' reviews they may read, and how
+def week_review_panels(*, scopes: list[ReviewScope], user) -> list[ScopePanel]:
+    """Per review scope of a week: the user's own review, the others' reviews they may read, and how
     many are hidden from them by the write-first rule."""
-    now = now or timezone.now()
     panels = {scope.pk: ScopePanel(scope=scope) for scope in scopes}
     published = Review.objects.filter(scope__in=scopes, status=Review.Status.PUBLISHED)
     for row in published.values("scope").annotate(n=Count("pk")):
@@ -59,7 +57,7 @@ def week_review_panels(*, week, scopes: list[ReviewScope], user, now=None) -> li
     if is_member(user):
         for review in Review.objects.filter(scope__in=scopes, author=user):
             panels[review.scope_id].own = review
-    unlocked_scopes = ReviewScope.objects.filter(unlocked_scopes_q(user, now=now), pk__in=list(panels))
+    unlocked_scopes = ReviewScope.objects.filter(unlocked_scopes_q(user), pk__in=list(panels))
     unlocked = set(unlocked_scopes.values_list("pk", flat=True))
     for panel in panels.values():
         panel.unlocked = panel.scope.pk in unlocked

@@ -5,7 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from core.markup import MARKDOWN_MAX_LENGTH, render_markdown
-from reviews.views import MARKDOWN_HELP_SOURCES
+from reviews.views.markdown import MARKDOWN_HELP_SOURCES
 from tests.factories import CommentFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db

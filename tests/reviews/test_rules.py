@@ -57,7 +57,7 @@ def test_write_first_truth_table(client, own_published, show_me, meeting_passed,
     assert response.status_code == expected_status
     assert (OTHERS_READING in response.content.decode()) is readable
     if week_published or organiser:
-        (panel,) = week_review_panels(week=week, scopes=[scope], user=viewer)
+        (panel,) = week_review_panels(scopes=[scope], user=viewer)
         assert panel.unlocked is unlocked
         assert [review.pk for review in panel.reviews] == ([others_review.pk] if unlocked else [])
 

@@ -1,0 +1,105 @@
+"""Writing, publishing and unpublishing a review, and choosing to read without writing first."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from core.markup import render_markdown
+from reviews import services, throttles
+from reviews.forms import ReviewForm
+from reviews.models import Review
+from reviews.views.refusals import require, scope_or_404
+
+
+@login_required
+def review_write(request, number: int, position: int):
+    scope = scope_or_404(request.user, number, position)
+    require(request, "reviews.write_review", reason="Only verified members write reviews.")
+    review = Review.objects.filter(scope=scope, author=request.user).first()
+    preview = conflict = None
+    status = 200
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        action = request.POST.get("action", "draft")
+        throttle = throttles.MARKDOWN_PREVIEW if action == "preview" else throttles.REVIEW_SAVE
+        if not throttles.allow(request, throttle):
+            # Refused before anything is validated, rendered or saved; the bound form gives the text back.
+            messages.error(request, throttles.TOO_MANY)
+            status = 429
+        elif form.is_valid() and action == "preview":
+            preview = [(form.fields[name].label, render_markdown(text)) for name, text in form.parts().items()]
+        elif form.is_valid():
+            try:
+                saved = services.review_save(
+                    scope=scope,
+                    author=request.user,
+                    parts=form.parts(),
+                    version=form.cleaned_data["version"],
+                    publish=action == "publish",
+                )
+            except services.StaleEdit as stale:
+                conflict, status = stale.current, 409
+                form.data = form.data.copy()
+                form.data["version"] = conflict.version if conflict else ""
+                messages.error(
+                    request,
+                    "Not saved: this review was changed in another tab or window since you opened it. "
+                    "Your text is still in the form below and the saved version is shown above it. "
+                    "Combine them, then save again.",
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return _after_review_save(request, saved, action)
+    else:
+        form = ReviewForm(instance=review)
+    context = {
+        "scope": scope,
+        "week": scope.week,
+        "papers": list(scope.papers.all()),
+        "review": review,
+        "form": form,
+        "preview": preview,
+        "conflict": conflict,
+        "autosave_key": f"review:{request.user.pk}:{scope.pk}",
+    }
+    return render(request, "reviews/review_form.html", context, status=status)
+
+
+def _after_review_save(request, review, action):
+    if review.is_published and action == "publish":
+        messages.success(request, "Your review is published. You can now read the others' reviews of these papers.")
+        return redirect(review)
+    if review.is_published:
+        messages.success(request, "Your changes are saved. The review shows as edited.")
+        return redirect(review)
+    time = timezone.localtime(review.updated).strftime("%H:%M")
+    messages.success(request, f"Draft saved at {time}. Only you can see it.")
+    return redirect("reviews:review_write", number=review.scope.week.number, position=review.scope.position)
+
+
+@login_required
+@require_POST
+def review_unpublish(request, pk: int):
+    review = get_object_or_404(Review.objects.select_related("scope__week"), pk=pk, author=request.user)
+    require(request, "reviews.write_review", reason="Only verified members write reviews.")
+    services.review_unpublish(review=review)
+    messages.success(request, "Your review is a private draft again. Its comments are hidden until you publish it.")
+    return redirect("reviews:review_write", number=review.scope.week.number, position=review.scope.position)
+
+
+@login_required
+@require_POST
+def reading_choice(request, number: int, position: int):
+    scope = scope_or_404(request.user, number, position)
+    require(request, "reviews.write_review", reason="Only verified members write reviews.")
+    services.reading_choice_record(scope=scope, member=request.user)
+    messages.success(
+        request,
+        "You can now read the others' reviews of these papers. The organisers can see that you chose to "
+        "read without writing first — you can still write yours.",
+    )
+    return redirect(f"{scope.week.get_absolute_url()}#scope-{scope.position}")
