@@ -8,7 +8,9 @@ verified their email read no reviews at all. Drafts are their author's alone.
 
 The rules that decide which rows a list may show are query conditions (``*_q``); the one-object
 predicates are derived from them by asking the database about that one row, so a list and a check
-can never disagree.
+can never disagree. Rules are asked with ``rules.test_rule`` rather than ``user.has_perm``, because
+Django answers every ``has_perm`` of a superuser with yes: a superuser flag must not open another member's
+draft.
 """
 
 from enum import Enum
