@@ -82,7 +82,7 @@ def review_for_page(*, pk: int) -> Review | None:
     """The review with what its page shows; access is decided by ``rules.review_refusal``."""
     return (
         Review.objects.select_related("author__profile", "scope__week")
-        .prefetch_related(Prefetch("scope__papers", queryset=Paper.objects.order_by("position")))
+        .prefetch_related(Prefetch("scope__papers", queryset=Paper.objects.select_related("week").order_by("position")))
         .filter(pk=pk)
         .first()
     )
@@ -106,6 +106,6 @@ def member_published_reviews(*, member, viewer):
     return (
         readable_reviews(viewer)
         .filter(author=member, status=Review.Status.PUBLISHED)
-        .prefetch_related(Prefetch("scope__papers", queryset=Paper.objects.order_by("position")))
+        .prefetch_related(Prefetch("scope__papers", queryset=Paper.objects.select_related("week").order_by("position")))
         .order_by("-published_at", "-pk")
     )

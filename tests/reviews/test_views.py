@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reviews.models import Comment, Review
-from tests.factories import CommentFactory, ReviewFactory, ReviewScopeFactory, UserFactory
+from tests.factories import CommentFactory, PaperFactory, ReviewFactory, ReviewScopeFactory, UserFactory
 from tests.helpers import queries_for
 from tests.reviews.helpers import textarea_text
 
@@ -282,6 +282,16 @@ def test_review_page_queries_do_not_grow_with_comments(client, member, published
     for _ in range(20):
         parent = CommentFactory(review=published_review)
         CommentFactory(review=published_review, parent=parent)
+    assert queries_for(client, published_review.get_absolute_url()) == small
+
+
+def test_review_page_queries_do_not_grow_with_the_papers_it_covers(client, member, published_review):
+    """A review of several papers links each one; the links need no query per paper."""
+    scope = published_review.scope
+    client.force_login(member)
+    ReviewFactory(scope=scope, author=member)
+    small = queries_for(client, published_review.get_absolute_url())
+    scope.papers.add(*(PaperFactory(week=scope.week, position=n) for n in range(2, 6)))
     assert queries_for(client, published_review.get_absolute_url()) == small
 
 
