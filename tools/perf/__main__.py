@@ -123,6 +123,7 @@ def production_env(cluster: Cluster, redis: "Redis | None" = None) -> dict:
         k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
     }
     env.update(
+        DJANGO_SETTINGS_MODULE="readinggroup.settings",  # for manage.py, gunicorn and tools.perf.seed/queries
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
         DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; everything else as in production
@@ -134,18 +135,27 @@ def production_env(cluster: Cluster, redis: "Redis | None" = None) -> dict:
     return env
 
 
-def manage(env, *args) -> str:
-    result = subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+def run(env, *args) -> str:
+    """Runs ``python ARGS`` in the project folder with ``env``; returns what it printed."""
+    result = subprocess.run([PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True)
     if result.returncode:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{result.stderr}")
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr}")
     return result.stdout
+
+
+def manage(env, *args) -> str:
+    return run(env, "manage.py", *args)
+
+
+def last_json_line(output: str):
+    return json.loads(output.strip().splitlines()[-1])
 
 
 def prepare(env, scale=1) -> dict:
     manage(env, "migrate", "--noinput")
     manage(env, "createcachetable")
     manage(env, "collectstatic", "--noinput")
-    return json.loads(manage(env, "perf_seed", "--scale", str(scale)).strip().splitlines()[-1])
+    return last_json_line(run(env, "-m", "tools.perf.seed", "--scale", str(scale)))
 
 
 @contextlib.contextmanager
@@ -181,7 +191,7 @@ def gunicorn(env, workers: int):
 
 
 def wrk(base: str, seconds: int, paths: list[str], sessions: list[str], signed_in_share: float, connections=16):
-    """Run wrk with a random mix of paths; returns its JSON summary (see perf_wrk.lua)."""
+    """Run wrk with a random mix of paths; returns its JSON summary (see wrk.lua)."""
     env = {
         **os.environ,
         "WRK_PATHS": "\n".join(paths),
@@ -408,7 +418,7 @@ def bench(seconds=10, workers=4):
             env = production_env(cluster, redis)
             print(f"Seeding the data set at {scale}×…", flush=True)
             targets = prepare(env, scale)
-            queries[scale] = json.loads(manage(env, "perf_queries").strip().splitlines()[-1])
+            queries[scale] = last_json_line(run(env, "-m", "tools.perf.queries"))
             if scale == 1:
                 week, review = f"/weeks/{targets['week']}/", f"/reviews/{targets['review']}/"
                 pages = {

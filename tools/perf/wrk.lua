@@ -1,4 +1,4 @@
--- wrk script for readinggroup.perf: random paths, a share of them signed in, JSON summary at the end.
+-- wrk script for tools.perf: random paths, a share of them signed in, JSON summary at the end.
 local paths, sessions = {}, {}
 local share = tonumber(os.getenv("WRK_SIGNED_IN_SHARE") or "0")
 
