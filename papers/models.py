@@ -5,11 +5,15 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
+from core.conditions import TimeReached
 from core.models import RenderedMarkdownModel, TimestampedModel, markdown_text_field
 
 URL_MAX_LENGTH = 1000
+
+
+# A week is public from its publish time on; who sees which week is decided in papers/rules.py.
+PUBLISHED = TimeReached("published_at")
 
 
 class Week(RenderedMarkdownModel):
@@ -54,11 +58,11 @@ class Week(RenderedMarkdownModel):
 
     @property
     def is_published(self) -> bool:
-        return self.published_at is not None and self.published_at <= timezone.now()
+        return PUBLISHED.holds(self)
 
     @property
     def is_scheduled(self) -> bool:
-        return self.published_at is not None and self.published_at > timezone.now()
+        return self.published_at is not None and not self.is_published
 
     def clean(self):
         errors = {}

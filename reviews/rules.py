@@ -6,25 +6,33 @@ publishing their own for that scope, after choosing "I will not write one — sh
 week's meeting has started. Organisers read everything published. Visitors and members who have not
 verified their email read no reviews at all. Drafts are their author's alone.
 
-The rules that decide which rows a list may show are query conditions (``*_q``); the one-object
-predicates are derived from them by asking the database about that one row, so a list and a check
-can never disagree. Rules are asked with ``rules.test_rule`` rather than ``user.has_perm``, because
-Django answers every ``has_perm`` of a superuser with yes: a superuser flag must not open another member's
-draft.
+The write-first unlocks and week visibility are conditions written once (``core/conditions.py``) and
+read two ways: query conditions (``*_q``) for lists, checks on one loaded object for pages, so a list and
+a check ask the same question; tests/reviews/test_rules.py holds both readings to one truth table. Rules
+are asked with ``rules.test_rule`` rather than ``user.has_perm``, because Django answers every
+``has_perm`` of a superuser with yes: a superuser flag must not open another member's draft.
 """
 
+import operator
 from enum import Enum
+from functools import reduce
 
 import rules
-from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone
+from django.db.models import Q
 
+from core.conditions import TimeReached, UserHasRow
 from core.roles import is_in_the_group, is_member, is_organiser
 from papers.models import ReviewScope
 from papers.rules import visible_weeks_q, week_is_visible
 from reviews.models import Comment, ReadingChoice, Review
 
 NOTHING = Q(pk__in=[])
+# A member may read the others' reviews of a scope once any of these holds (cheapest check first).
+WRITE_FIRST_UNLOCKS = (
+    TimeReached("week__meeting_at"),
+    UserHasRow(Review, target="scope", user_field="author", filters={"status": Review.Status.PUBLISHED}),
+    UserHasRow(ReadingChoice, target="scope", user_field="member"),
+)
 
 
 def unlocked_scopes_q(user, *, via: str = "") -> Q:
@@ -34,12 +42,14 @@ def unlocked_scopes_q(user, *, via: str = "") -> Q:
         return Q()
     if not is_member(user):
         return NOTHING
-    scope = OuterRef(via.removesuffix("__") or "pk")
-    return (
-        Exists(Review.objects.filter(scope=scope, author=user, status=Review.Status.PUBLISHED))
-        | Exists(ReadingChoice.objects.filter(scope=scope, member=user))
-        | Q(**{f"{via}week__meeting_at__lte": timezone.now()})
-    )
+    return reduce(operator.or_, (condition.q(user, via=via) for condition in WRITE_FIRST_UNLOCKS))
+
+
+@rules.predicate
+def scope_is_unlocked(user, scope: ReviewScope) -> bool:
+    if is_organiser(user):
+        return True
+    return is_member(user) and any(condition.holds(scope, user) for condition in WRITE_FIRST_UNLOCKS)
 
 
 def readable_reviews_q(user) -> Q:
@@ -47,20 +57,18 @@ def readable_reviews_q(user) -> Q:
     rule unlocks, of weeks they can see."""
     if not is_in_the_group(user):
         return NOTHING
-    published = Q(status=Review.Status.PUBLISHED)
     own = Q(author=user) if is_member(user) else NOTHING
-    unlocked = published & unlocked_scopes_q(user, via="scope__")
+    unlocked = Q(status=Review.Status.PUBLISHED) & unlocked_scopes_q(user, via="scope__")
     return visible_weeks_q(user, via="scope__week__") & (own | unlocked)
 
 
 @rules.predicate
-def scope_is_unlocked(user, scope: ReviewScope) -> bool:
-    return ReviewScope.objects.filter(unlocked_scopes_q(user), pk=scope.pk).exists()
-
-
-@rules.predicate
 def review_is_readable(user, review: Review) -> bool:
-    return Review.objects.filter(readable_reviews_q(user), pk=review.pk).exists()
+    """``readable_reviews_q`` for one loaded review."""
+    if not is_in_the_group(user) or not week_is_visible(user, review.scope.week):
+        return False
+    own = is_member(user) and review.author_id == user.pk
+    return own or (review.is_published and scope_is_unlocked(user, review.scope))
 
 
 @rules.predicate
