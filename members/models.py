@@ -58,7 +58,9 @@ class Invitation(TimestampedModel):
     def __str__(self):
         return f"Invitation for {self.email}"
 
-    def get_absolute_url(self):
+    def join_path(self) -> str:
+        """The invitee's personal link. Deliberately not ``get_absolute_url``: the link is a key (it signs
+        up with the address already verified), and Django's "view on site" hands that URL to any staff."""
         return reverse("members:invitation_accept", kwargs={"token": self.token})
 
     @property

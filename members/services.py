@@ -45,7 +45,7 @@ def invitation_create(*, email: str, invited_by, site_url: str) -> Invitation:
     invitation = Invitation(email=email.strip().lower(), invited_by=invited_by, token=secrets.token_urlsafe(32))
     invitation.full_clean()
     invitation.save()
-    link = f"{site_url.rstrip('/')}{invitation.get_absolute_url()}"
+    link = f"{site_url.rstrip('/')}{invitation.join_path()}"
     context = {"link": link, "site_name": settings.SITE_NAME, "inviter": invited_by}
     transaction.on_commit(
         lambda: send_mail(
