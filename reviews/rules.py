@@ -107,7 +107,7 @@ rules.add_rule("reviews.hide_comment", is_organiser & ~comment_is_deleted)
 
 
 class Refusal(Enum):
-    """Why a request is refused; views turn each into one kind of answer (see ``views.refuse``)."""
+    """Why a request is refused; ``reviews/views/refusals.py`` turns each into one kind of answer."""
 
     NOT_FOUND = "not-found"  # drafts of others, reviews of weeks the user cannot see
     SIGN_IN = "sign-in"
