@@ -18,6 +18,8 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="account_login", query_string=True),
         name="admin_login_redirect",
     ),
+    # Before the admin's own URLs, so this one answers instead of Django's staff-only check.
+    path("admin/r/<int:content_type_id>/<path:object_id>/", core_views.admin_view_on_site, name="admin_view_on_site"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     # Pages that compose several apps are named here, without an app namespace, so the apps below

@@ -61,12 +61,13 @@ class CommentAdmin(admin.ModelAdmin):
 
 @admin.register(ReadingChoice)
 class ReadingChoiceAdmin(admin.ModelAdmin):
-    """Who chose to read the others' reviews without writing their own first."""
+    """Who read the others' reviews without a published review of their own: by choosing "show me", or
+    by unpublishing their review after reading."""
 
-    list_display = ["member", "scope", "created"]
-    list_filter = ["scope__week"]
+    list_display = ["member", "scope", "how", "created"]
+    list_filter = ["how", "scope__week"]
     list_select_related = ["member", "scope__week"]
-    readonly_fields = ["member", "scope", "created"]
+    readonly_fields = ["member", "scope", "how", "created"]
     fields = readonly_fields
 
     def has_add_permission(self, request):

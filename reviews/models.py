@@ -48,7 +48,8 @@ class Review(RenderedMarkdownModel):
         ]
 
     def __str__(self):
-        return f"Review by {self.author} of {self.scope}"
+        # Drafts are private, also on the admin's lists of what a deletion would take with it.
+        return f"Review by {self.author} of {self.scope}" if self.is_published else f"A private draft of {self.scope}"
 
     def get_absolute_url(self):
         return reverse("reviews:review_detail", kwargs={"pk": self.pk})
@@ -77,10 +78,16 @@ class Review(RenderedMarkdownModel):
 
 
 class ReadingChoice(TimestampedModel):
-    """A member chose "I will not write one — show me" for a scope. Kept so organisers can see it."""
+    """A member read a scope's reviews without a published review of their own: they chose "I will not
+    write one — show me", or they unpublished their review after reading. Kept so organisers see it."""
+
+    class How(models.TextChoices):
+        CHOSE_TO_READ = "chose", "chose to read without writing"
+        UNPUBLISHED_AFTER_READING = "unpublished", "unpublished their review after reading"
 
     scope = models.ForeignKey("papers.ReviewScope", on_delete=models.CASCADE, related_name="reading_choices")
     member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reading_choices")
+    how = models.CharField(max_length=12, choices=How.choices, default=How.CHOSE_TO_READ)
 
     class Meta:
         ordering = ["-created"]
@@ -89,7 +96,7 @@ class ReadingChoice(TimestampedModel):
         constraints = [models.UniqueConstraint(fields=["scope", "member"], name="reading_choice_once_per_scope")]
 
     def __str__(self):
-        return f"{self.member} chose to read {self.scope} without writing"
+        return f"{self.member} {self.get_how_display()}: {self.scope}"
 
 
 class Comment(RenderedMarkdownModel):

@@ -32,8 +32,9 @@ def review_save(*, scope, author, parts: dict[str, str], version: int | None, pu
 
     Guarantees: one review per member per scope; a save based on an older version than the stored
     one is refused with ``StaleEdit`` (nothing written), so two tabs never overwrite each other;
-    publishing needs all three parts; a published review stays published and is marked edited when
-    its text changes. Drafts stay drafts unless ``publish`` is set.
+    publishing needs all three parts; a published review stays published. Once a review has been
+    published, any change to its text marks it edited, even while it is a draft again, so a review that
+    is unpublished, rewritten and republished says so. Drafts stay drafts unless ``publish`` is set.
     """
     review = _locked_review(scope=scope, author=author)
     if review is None:
@@ -46,10 +47,9 @@ def review_save(*, scope, author, parts: dict[str, str], version: int | None, pu
     for part in REVIEW_PARTS:
         setattr(review, part, parts.get(part, ""))
     now = timezone.now()
-    if review.is_published:
-        if changed:
-            review.edited_at = now
-    elif publish:
+    if changed and review.published_at is not None:
+        review.edited_at = now
+    if not review.is_published and publish:
         missing = [Review._meta.get_field(p).verbose_name for p in REVIEW_PARTS if not parts.get(p, "").strip()]
         if missing:
             raise ValidationError(f"To publish, fill in every part: {', '.join(missing)} is empty.")
@@ -73,7 +73,11 @@ def review_save(*, scope, author, parts: dict[str, str], version: int | None, pu
 
 @transaction.atomic
 def review_unpublish(*, review: Review, version: int | None = None) -> Review:
-    """Turn a published review back into a private draft; its comments are hidden with it."""
+    """Turn a published review back into a private draft; its comments are hidden with it.
+
+    Publishing opened the others' reviews of the scope to the author. Taking it back does not close
+    what they have read, so when there were others' reviews to read, it is recorded as reading without
+    writing first, where organisers see the "show me" choices."""
     review = Review.objects.select_for_update().get(pk=review.pk)
     if version is not None:
         _check_version(review, version)
@@ -81,6 +85,13 @@ def review_unpublish(*, review: Review, version: int | None = None) -> Review:
         review.status = Review.Status.DRAFT
         review.version += 1
         review.save(update_fields=["status", "version", "updated"])
+        others = Review.objects.filter(scope_id=review.scope_id, status=Review.Status.PUBLISHED)
+        if others.exclude(author_id=review.author_id).exists():
+            ReadingChoice.objects.get_or_create(
+                scope_id=review.scope_id,
+                member_id=review.author_id,
+                defaults={"how": ReadingChoice.How.UNPUBLISHED_AFTER_READING},
+            )
     return review
 
 
@@ -125,6 +136,13 @@ def comment_delete(*, comment: Comment) -> Comment | None:
     place; one without replies goes, and so does any tombstone above it that is left without replies.
     Returns the tombstone, or None when the comment was removed entirely."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if comment.is_hidden:
+        # A comment an organiser hid is the record of that moderation: it is only marked deleted, and
+        # its text stays for organisers.
+        comment.deleted_at = timezone.now()
+        comment.version += 1
+        comment.save(update_fields=["deleted_at", "version", "updated"])
+        return comment
     if comment.replies.exists():
         comment.deleted_at = timezone.now()
         comment.body = ""
@@ -133,7 +151,7 @@ def comment_delete(*, comment: Comment) -> Comment | None:
         return comment
     parent = comment.parent
     comment.delete()
-    while parent is not None and parent.is_tombstone and not parent.replies.exists():
+    while parent is not None and parent.is_tombstone and not parent.is_hidden and not parent.replies.exists():
         grandparent = parent.parent
         parent.delete()
         parent = grandparent

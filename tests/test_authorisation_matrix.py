@@ -132,6 +132,11 @@ SITE = {
     "members:profile_edit": Cell(
         NO_ARGS, row(302, 200, 200, 200, 200, 200, 200), row(302, 302, 302, 302, 302, 302, 302)
     ),
+    "admin_view_on_site": Cell(
+        lambda w: {"content_type_id": ContentType.objects.get_for_model(w.week).pk, "object_id": w.week.pk},
+        row(404, 404, 404, 404, 404, 404, 302),
+        row(404, 404, 404, 404, 404, 404, 302),
+    ),
     "members:invitation_accept": Cell(lambda w: {"token": w.invitation.token}, same(302), same(405)),
     "reviews:scope_reviews": Cell(SCOPE, row(302, 403, 200, 200, 403, 403, 200), same(405)),
     "reviews:review_write": Cell(
@@ -151,10 +156,10 @@ SITE = {
         REVIEW, row(302, 405, 405, 405, 405, 405, 405), row(302, 403, 400, 400, 403, 403, 400)
     ),
     "reviews:comment_edit": Cell(
-        COMMENT, row(302, 403, 403, 200, 404, 404, 403), row(302, 403, 403, 200, 404, 404, 403)
+        COMMENT, row(302, 403, 404, 200, 404, 404, 404), row(302, 403, 404, 200, 404, 404, 404)
     ),
     "reviews:comment_delete": Cell(
-        COMMENT, row(302, 403, 403, 200, 404, 404, 403), row(302, 403, 403, 302, 404, 404, 403)
+        COMMENT, row(302, 403, 404, 200, 404, 404, 404), row(302, 403, 404, 302, 404, 404, 404)
     ),
     "reviews:comment_hide": Cell(
         COMMENT, row(302, 405, 405, 405, 405, 405, 405), row(302, 403, 403, 403, 404, 404, 302)
@@ -195,16 +200,17 @@ VARIANTS = {
     "comment on a draft, edit page": (
         "reviews:comment_edit",
         # Its own author (other_member) no longer reaches it: it is as private as the draft.
-        Cell(DRAFT_COMMENT, row(302, 404, 404, 403, 404, 404, 404), row(302, 404, 404, 403, 404, 404, 404)),
+        Cell(DRAFT_COMMENT, row(302, 403, 404, 404, 404, 404, 404), row(302, 403, 404, 404, 404, 404, 404)),
     ),
     "hidden comment, edit page": (
         "reviews:comment_edit",
-        # Written by member; hidden, it can no longer be edited (a POST keeps the typed text: 409).
-        Cell(HIDDEN_COMMENT, row(302, 403, 403, 403, 404, 404, 403)),
+        # Written by member; hidden, it can no longer be edited (a POST keeps the typed text). A comment
+        # that is gone, hidden or not yours gets one answer: 404.
+        Cell(HIDDEN_COMMENT, row(302, 403, 404, 404, 404, 404, 404)),
     ),
     "hidden comment, delete page": (
         "reviews:comment_delete",
-        Cell(HIDDEN_COMMENT, row(302, 403, 200, 403, 404, 404, 403)),
+        Cell(HIDDEN_COMMENT, row(302, 403, 200, 404, 404, 404, 404)),
     ),
     "unpublished week page": (
         "week_detail",
@@ -258,9 +264,9 @@ VALID_POSTS = {
     "comment_edit": Post(
         "reviews:comment_edit",
         lambda w, role: {"body": "Better words.", "version": w.comment.version},
-        row(302, 403, 403, 302, 404, 404, 403),
+        row(302, 403, 404, 302, 404, 404, 404),
     ),
-    "comment_delete": Post("reviews:comment_delete", NO_DATA, row(302, 403, 403, 302, 404, 404, 403)),
+    "comment_delete": Post("reviews:comment_delete", NO_DATA, row(302, 403, 404, 302, 404, 404, 404)),
     "comment_hide": Post(
         "reviews:comment_hide", lambda w, role: {"hidden": "1"}, row(302, 403, 403, 403, 404, 404, 302)
     ),
@@ -282,7 +288,7 @@ VALID_POSTS = {
     "hidden comment, edit": Post(
         "reviews:comment_edit",
         lambda w, role: {"body": "Better words.", "version": w.hidden_comment.version},
-        row(302, 403, 409, 403, 404, 404, 403),
+        row(302, 403, 404, 404, 404, 404, 404),
         args=HIDDEN_COMMENT,
     ),
     "hidden comment, show again": Post(
@@ -293,7 +299,7 @@ VALID_POSTS = {
     ),
     # Its author may still delete it.
     "hidden comment, delete": Post(
-        "reviews:comment_delete", NO_DATA, row(302, 403, 302, 403, 404, 404, 403), args=HIDDEN_COMMENT
+        "reviews:comment_delete", NO_DATA, row(302, 403, 302, 404, 404, 404, 404), args=HIDDEN_COMMENT
     ),
 }
 
@@ -321,12 +327,23 @@ ADMIN_VARIANTS = {
     "admin: comment on a draft, history page": ("admin:reviews_comment_history", DRAFT_COMMENT_ID, admin_row(302, 302)),
     # An organiser opens a comment they hid, and reads it.
     "admin: hidden comment, change page": ("admin:reviews_comment_change", HIDDEN_COMMENT_ID, admin_row(403, 200)),
-    # Django's "view on site" asks for the admin flag only, so an invitation has no page to send it to:
-    # its page is its secret link.
+    # An invitation has no page to send anyone to: its page is its secret link.
     "admin: view on site, an invitation": (
         "admin:view_on_site",
         lambda w: {"content_type_id": ContentType.objects.get_for_model(Invitation).pk, "object_id": w.invitation.pk},
-        admin_row(404, 404),
+        same(404),
+    ),
+    # "View on site" tells a draft from a missing id for nobody, and an unpublished week's number only to
+    # organisers.
+    "admin: view on site, a draft": (
+        "admin:view_on_site",
+        lambda w: {"content_type_id": ContentType.objects.get_for_model(w.draft).pk, "object_id": w.draft.pk},
+        same(404),
+    ),
+    "admin: view on site, an unpublished week": (
+        "admin:view_on_site",
+        lambda w: {"content_type_id": ContentType.objects.get_for_model(w.week).pk, "object_id": w.hidden_week.pk},
+        row(404, 404, 404, 404, 404, 404, 302),
     ),
 }
 
@@ -416,8 +433,10 @@ def admin_expectation(name: str, world) -> tuple[dict, dict]:
         kwargs = {"id": world.author.pk}
         organiser = staff = 403  # organisers do not manage accounts' passwords
     elif view == "view_on_site":
+        # Answered by the site's own check (core.views.admin_view_on_site): only those who may view the
+        # object in the admin are sent to it; everyone else gets the 404 of an id that does not exist.
         kwargs = {"content_type_id": ContentType.objects.get_for_model(world.week).pk, "object_id": world.week.pk}
-        organiser = staff = 302
+        return row(404, 404, 404, 404, 404, 404, 302), kwargs
     elif view not in ADMIN_OWN_VIEWS:
         model_name, action = view.rsplit("_", 1)
         app_label, _, model = model_name.partition("_")

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -10,8 +11,7 @@ from core.markup import render_markdown
 from reviews import services, throttles
 from reviews.forms import CommentEditForm, CommentForm
 from reviews.models import Comment
-from reviews.rules import is_comment_author
-from reviews.views.refusals import comment_or_404, require, review_or_refusal
+from reviews.views.refusals import comment_or_404, own_comment_for, require, review_or_refusal
 
 
 @login_required
@@ -50,15 +50,12 @@ def comment_create(request, pk: int):
 
 @login_required
 def comment_edit(request, pk: int):
-    comment = Comment.objects.select_related("review").filter(pk=pk).first()
-    gone_while_editing = comment is None or (
-        is_comment_author(request.user, comment) and (comment.is_tombstone or comment.is_hidden)
-    )
-    if request.method == "POST" and gone_while_editing:
-        # Deleted in another tab or hidden by an organiser while being edited: keep the text.
-        return render(request, "reviews/comment_gone.html", {"body": request.POST.get("body", "")}, status=409)
-    comment = comment_or_404(request, pk)
-    require(request, "reviews.edit_comment", comment, reason="You can only edit your own comments.")
+    comment = own_comment_for(request, pk, "reviews.edit_comment")
+    if comment is None and request.method == "POST":
+        # Deleted in another tab or hidden by an organiser while being edited: the text is kept.
+        return render(request, "reviews/comment_gone.html", {"body": request.POST.get("body", "")}, status=404)
+    if comment is None:
+        raise Http404("No such comment.")
     conflict = preview_html = None
     status = 200
     if request.method == "POST":
@@ -99,8 +96,9 @@ def comment_edit(request, pk: int):
 
 @login_required
 def comment_delete(request, pk: int):
-    comment = comment_or_404(request, pk)
-    require(request, "reviews.delete_comment", comment, reason="You can only delete your own comments.")
+    comment = own_comment_for(request, pk, "reviews.delete_comment")
+    if comment is None:
+        raise Http404("No such comment.")
     if request.method == "POST":
         review = comment.review
         tombstone = services.comment_delete(comment=comment)

@@ -68,3 +68,15 @@ def comment_or_404(request, pk: int) -> Comment:
     if refusal is not None:
         refuse(request, Refusal.NOT_FOUND, reason="No such comment.")
     return comment
+
+
+def own_comment_for(request, pk: int, rule: str) -> Comment | None:
+    """The comment if the user may do ``rule`` with it (edit, delete), else None: a missing comment, one
+    under a review they cannot read, one hidden or deleted, and someone else's all get the same answer,
+    so the answer tells nothing about comments that are not theirs."""
+    if not is_in_the_group(request.user):
+        refuse(request, Refusal.VERIFY_EMAIL)
+    comment = Comment.objects.select_related("review__scope__week").filter(pk=pk).first()
+    if comment is None or review_refusal(request.user, comment.review) is not None:
+        return None
+    return comment if rules.test_rule(rule, request.user, comment) else None

@@ -167,4 +167,4 @@ def test_a_hidden_comment_cannot_be_edited_even_by_its_author(client, member, or
     assert not rules.test_rule("reviews.edit_comment", member, comment)
     assert rules.test_rule("reviews.delete_comment", member, comment)  # deleting their own words stays possible
     client.force_login(member)
-    assert client.get(reverse("reviews:comment_edit", args=[comment.pk])).status_code == 403
+    assert client.get(reverse("reviews:comment_edit", args=[comment.pk])).status_code == 404

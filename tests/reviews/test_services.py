@@ -12,7 +12,7 @@ from reviews.services import (
     review_save,
     review_unpublish,
 )
-from tests.factories import CommentFactory
+from tests.factories import CommentFactory, ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +140,45 @@ def test_hiding_a_comment_never_brings_back_older_text(published_review, member,
     comment_set_hidden(comment=stale_copy, hidden=True, by=organiser)
     comment.refresh_from_db()
     assert comment.is_hidden and comment.body == "New words" and comment.body_html == "<p>New words</p>"
+
+
+def test_a_review_rewritten_while_unpublished_comes_back_marked_edited(client, member, published_review):
+    """Unpublish, rewrite, republish: the review says it was edited, and older comments say they answered
+    an earlier text."""
+    author = published_review.author
+    first_published = published_review.published_at
+    comment_create(review=published_review, author=member, body="I agree with the first version.")
+    review = review_unpublish(review=published_review)
+    review = review_save(
+        scope=review.scope,
+        author=author,
+        parts={"summary": "Something else entirely", "confusions": "None", "questions": "Why?"},
+        version=review.version,
+        publish=True,
+    )
+    assert review.is_published and review.published_at == first_published and review.edited_at is not None
+    ReviewFactory(scope=review.scope, author=member)
+    client.force_login(member)
+    page = client.get(review.get_absolute_url()).content.decode()
+    assert "edited" in page and "the review changed after this comment" in page
+
+
+def test_unpublishing_after_reading_is_recorded_like_show_me(member, published_review):
+    own = ReviewFactory(scope=published_review.scope, author=member)
+    review_unpublish(review=own)
+    choice = ReadingChoice.objects.get(scope=published_review.scope, member=member)
+    assert choice.how == ReadingChoice.How.UNPUBLISHED_AFTER_READING
+
+
+def test_unpublishing_with_nothing_to_read_records_nothing(member, scope):
+    own = ReviewFactory(scope=scope, author=member)
+    review_unpublish(review=own)
+    assert not ReadingChoice.objects.exists()
+
+
+def test_an_author_deleting_a_hidden_comment_leaves_the_moderation_record(member, organiser, published_review):
+    comment = comment_create(review=published_review, author=member, body="Rude words")
+    comment_set_hidden(comment=comment, hidden=True, by=organiser)
+    comment_delete(comment=comment)
+    comment.refresh_from_db()
+    assert comment.is_tombstone and comment.is_hidden and comment.body == "Rude words"
