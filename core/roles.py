@@ -5,6 +5,8 @@ code calls them like functions (``is_member(user)``).
 """
 
 import rules
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef, Q
 
 ORGANISERS_GROUP = "Organisers"
 
@@ -40,6 +42,16 @@ def is_member(user) -> bool:
     from allauth.account.models import EmailAddress
 
     return _cached(user, "_is_member", lambda: EmailAddress.objects.filter(user=user, verified=True).exists())
+
+
+def organisers_q(*, via: str = "") -> Q:
+    """``is_organiser`` as a query condition on users (reached through ``via``, e.g. ``"author__"``), so a
+    page can show who is an organiser without a query per person."""
+    in_group = Exists(
+        Group.objects.filter(name=ORGANISERS_GROUP, user=OuterRef(via.removesuffix("__") or "pk")),
+    )
+    staff_in_group = Q(**{f"{via}is_staff": True}) & Q(in_group)
+    return Q(**{f"{via}is_active": True}) & (Q(**{f"{via}is_superuser": True}) | staff_in_group)
 
 
 # Reviews, member pages and previews are for the group: its verified members and its organisers.

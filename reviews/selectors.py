@@ -3,10 +3,10 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Prefetch, Q, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, Window
 from django.db.models.functions import RowNumber
 
-from core.roles import is_in_the_group, is_member
+from core.roles import is_in_the_group, is_member, organisers_q
 from papers.models import Paper, ReviewScope
 from reviews.models import Comment, Review
 from reviews.rules import readable_reviews_q, unlocked_scopes_q
@@ -15,12 +15,16 @@ REVIEWS_PER_SCOPE_ON_WEEK_PAGE = 5
 VISIBLE_COMMENTS = Q(comments__deleted_at__isnull=True, comments__hidden_at__isnull=True)
 
 
+# Pages show an "organiser" badge next to organisers' names, asked in the same query as the rows.
+AUTHOR_IS_ORGANISER = ExpressionWrapper(organisers_q(via="author__"), output_field=BooleanField())
+
+
 def readable_reviews(user):
     """Every review ``user`` may read in full, with what list pages show of it."""
     return (
         Review.objects.filter(readable_reviews_q(user))
         .select_related("author__profile", "scope__week")
-        .annotate(comment_count=Count("comments", filter=VISIBLE_COMMENTS))
+        .annotate(comment_count=Count("comments", filter=VISIBLE_COMMENTS), author_is_organiser=AUTHOR_IS_ORGANISER)
     )
 
 
@@ -82,6 +86,7 @@ def review_for_page(*, pk: int) -> Review | None:
     """The review with what its page shows; access is decided by ``rules.review_refusal``."""
     return (
         Review.objects.select_related("author__profile", "scope__week")
+        .annotate(author_is_organiser=AUTHOR_IS_ORGANISER)
         .prefetch_related(Prefetch("scope__papers", queryset=Paper.objects.select_related("week").order_by("position")))
         .filter(pk=pk)
         .first()
@@ -91,7 +96,10 @@ def review_for_page(*, pk: int) -> Review | None:
 def comment_tree(*, review: Review) -> list[Comment]:
     """The review's comments as a tree: top-level comments, each with ``children`` in posting order."""
     comments = list(
-        Comment.objects.filter(review=review).select_related("author__profile", "hidden_by").order_by("created", "pk")
+        Comment.objects.filter(review=review)
+        .select_related("author__profile", "hidden_by")
+        .annotate(author_is_organiser=AUTHOR_IS_ORGANISER)
+        .order_by("created", "pk")
     )
     children: dict[int | None, list[Comment]] = defaultdict(list)
     for comment in comments:
