@@ -13,6 +13,11 @@ The style, as the group has written it so far:
   links after it are grouped under it and their kind is inferred from it and from the URL. A short line
   on its own ("CNN", "ResNet") is a topic label for the links that follow.
 
+The file is not trusted: it is at most ``MAX_SOURCE_CHARS`` long, week and paper numbers are bounded
+before anything is expanded (``Papers 1 to 2000000000`` is an error, not a two-billion-item list), and a
+text longer than the field it goes to is an error naming its line. Every error is a
+``JourneyFormatError`` with the line number where there is one.
+
 This module only parses; ``papers.services.journey_import`` writes.
 """
 
@@ -20,9 +25,31 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from papers.models import Resource
+from papers.models import Paper, Resource, ReviewScope, Week
 
 Kind = Resource.Kind
+
+# Bounds on what a file can ask for. A real reading list is a few kilobytes with a handful of papers a week.
+MAX_SOURCE_CHARS = 1_000_000
+MAX_WEEK_NUMBER = 999
+MAX_PAPER_NUMBER = 99
+MAX_LINKS_PER_WEEK = 1_000
+
+
+def _max_length(model, name: str) -> int:
+    return model._meta.get_field(name).max_length
+
+
+WEEK_TITLE_MAX = _max_length(Week, "title")
+INTRO_MAX = _max_length(Week, "intro")
+REVIEW_PLAN_MAX = INTRO_MAX  # a plain text field in the model; the importer holds it to the intro's budget
+PAPER_TITLE_MAX = _max_length(Paper, "title")
+PAPER_NOTE_MAX = _max_length(Paper, "note")
+FOCUS_NOTE_MAX = _max_length(Paper, "focus_note")
+URL_MAX = _max_length(Resource, "url")
+LINK_TITLE_MAX = _max_length(Resource, "title")
+LINK_NOTE_MAX = _max_length(Resource, "note")
+SCOPE_FOCUS_MAX = _max_length(ReviewScope, "focus")
 
 
 class JourneyFormatError(ValueError):
@@ -30,6 +57,19 @@ class JourneyFormatError(ValueError):
         self.line = line
         self.message = message
         super().__init__(f"line {line}: {message}" if line else message)
+
+
+def _bounded_number(digits: str, what: str, maximum: int, line: int | None = None) -> int:
+    """``int(digits)``, refused (before converting a 5,000-digit string) when above ``maximum``."""
+    if len(digits.lstrip("0")) > len(str(maximum)) or int(digits) > maximum:
+        shown = digits if len(digits) <= 12 else f"{digits[:12]}…"
+        raise JourneyFormatError(line, f"{what} {shown} is out of range ({what.lower()} numbers go up to {maximum})")
+    return int(digits)
+
+
+def _check_length(line: int | None, what: str, text: str, maximum: int) -> None:
+    if len(text) > maximum:
+        raise JourneyFormatError(line, f"{what} is longer than {maximum:,} characters ({len(text):,})")
 
 
 @dataclass
@@ -82,7 +122,7 @@ WEEK_NUMBER = re.compile(r"^(?P<number>\d+)\s*(?:[:.\-–—]\s*(?P<title>.*))?$
 PAPER_HEADING = re.compile(r"^paper\b\s*(?P<rest>.*)$", re.IGNORECASE)
 PAPER_NUMBER = re.compile(r"^(?P<number>\d+)\s*(?:[:.\-–—]\s*(?P<title>.*))?$")
 LIST_MARKER = re.compile(r"^(?:\d+[.)]|[-*+])\s+")
-MARKDOWN_LINK = re.compile(r"\[(?P<text>[^\]]*)\]\((?P<url>https?://[^\s)]+)(?:\s+\"[^\"]*\")?\)")
+MARKDOWN_LINK = re.compile(r"\[(?P<text>[^\[\]]*)\]\((?P<url>https?://[^\s)]+)(?:\s+\"[^\"]*\")?\)")
 BARE_URL = re.compile(r"https?://[^\s<>()\[\],]+")
 PAPER_LINK_LEAD = re.compile(r"^(?:link to (?:the )?paper|paper link|link)\s*:?\s*$", re.IGNORECASE)
 PDF_LINK_LEAD = re.compile(r"^(?:pdf|link to (?:the )?pdf)\s*:?\s*$", re.IGNORECASE)
@@ -156,12 +196,20 @@ def infer_kind(url: str, lead_in: str = "") -> str:
     return Kind.OTHER
 
 
-def _numbers(listing: str) -> list[int]:
+def _numbers(listing: str, line: int | None = None) -> list[int]:
+    """ "1, 2 and 4 to 6" → [1, 2, 4, 5, 6]. Every number is bounded before a range is expanded."""
     numbers: list[int] = []
     for match in re.finditer(r"(\d+)(?:\s*(?:to|-|–)\s*(\d+))?", listing):
-        start, end = int(match.group(1)), match.group(2)
-        numbers.extend(range(start, int(end) + 1) if end and int(end) >= start else [start])
+        start = _bounded_number(match.group(1), "Paper", MAX_PAPER_NUMBER, line)
+        end = _bounded_number(match.group(2), "Paper", MAX_PAPER_NUMBER, line) if match.group(2) else None
+        numbers.extend(range(start, end + 1) if end is not None and end >= start else [start])
     return numbers
+
+
+def check_paper_numbers(text: str, line: int | None = None) -> None:
+    """Raise ``JourneyFormatError`` if ``text`` names a paper (or a range ending at one) that cannot exist."""
+    for match in PAPER_NUMBERS.finditer(text):
+        _numbers(match.group("list"), line)
 
 
 def parse_scopes(text: str) -> list[ParsedScope] | None:
@@ -232,13 +280,15 @@ class _Parser:
         match = WEEK_NUMBER.match(rest.strip())
         if not match:
             raise JourneyFormatError(line_number, "week heading without a week number (expected '### Week N')")
-        number = int(match.group("number"))
+        number = _bounded_number(match.group("number"), "Week", MAX_WEEK_NUMBER, line_number)
         if number < 1:
             raise JourneyFormatError(line_number, "week numbers start at 1")
         if any(week.number == number for week in self.weeks):
             raise JourneyFormatError(line_number, f"Week {number} appears twice")
+        title = (match.group("title") or "").strip()
+        _check_length(line_number, f"the title of Week {number}", title, WEEK_TITLE_MAX)
         self.close_week()
-        self.week = ParsedWeek(number=number, title=(match.group("title") or "").strip(), line=line_number)
+        self.week = ParsedWeek(number=number, title=title, line=line_number)
         self.weeks.append(self.week)
 
     def open_paper(self, line_number: int, rest: str):
@@ -249,9 +299,11 @@ class _Parser:
             raise JourneyFormatError(
                 line_number, "paper heading without a paper number (expected '#### Paper N: Title')"
             )
-        number, title = int(match.group("number")), (match.group("title") or "").strip()
+        number = _bounded_number(match.group("number"), "Paper", MAX_PAPER_NUMBER, line_number)
+        title = (match.group("title") or "").strip()
         if not title:
             raise JourneyFormatError(line_number, f"Paper {number} has no title")
+        _check_length(line_number, f"the title of Paper {number}", title, PAPER_TITLE_MAX)
         if number < 1:
             raise JourneyFormatError(line_number, "paper numbers start at 1")
         if any(paper.number == number for paper in self.week.papers):
@@ -295,24 +347,39 @@ class _Parser:
             self.lead_in = text.rstrip(":").strip()
             return
         self.lead_in = ""
-        if self.paper is None and self.take_grouping_sentences(text):
+        if self.paper is None and self.take_grouping_sentences(text, paragraph):
             kept = [s for s in SENTENCE_BREAK.split(text) if not self.is_grouping_sentence(s)]
             if kept:
-                self.week.intro_paragraphs.append(" ".join(kept))
+                self.add_intro(" ".join(kept))
             return
         block = "\n".join(paragraph)
         if self.paper is not None:
             self.paper.note_paragraphs.append(block)
+            note = "\n\n".join(self.paper.note_paragraphs)
+            _check_length(self.paragraph_line, f"the note on Paper {self.paper.number}", note, PAPER_NOTE_MAX)
         else:
-            self.week.intro_paragraphs.append(block)
+            self.add_intro(block)
+
+    def add_intro(self, block: str):
+        self.week.intro_paragraphs.append(block)
+        _check_length(self.paragraph_line, f"the intro of Week {self.week.number}", self.week.intro, INTRO_MAX)
 
     @staticmethod
     def is_grouping_sentence(sentence: str) -> bool:
         return bool(MENTIONS_REVIEW.search(sentence) and GROUPING_HINT.search(sentence))
 
-    def take_grouping_sentences(self, text: str) -> bool:
+    def take_grouping_sentences(self, text: str, paragraph: list[str]) -> bool:
         sentences = [s for s in SENTENCE_BREAK.split(text) if self.is_grouping_sentence(s)]
-        self.grouping.extend((self.paragraph_line, s) for s in sentences)
+        # ``text`` is the paragraph's stripped lines joined by spaces: find the line each sentence starts on.
+        line_starts, offset = [], 0
+        for raw in paragraph:
+            line_starts.append(offset)
+            offset += len(raw.strip()) + 1
+        for sentence in sentences:
+            at = text.find(sentence)
+            line = self.paragraph_line + sum(1 for start in line_starts[1:] if start <= at)
+            check_paper_numbers(sentence, line)
+            self.grouping.append((line, sentence))
         return bool(sentences)
 
     def finish_review_plan(self):
@@ -320,22 +387,29 @@ class _Parser:
         if not grouping:
             return
         text = " ".join(sentence for _, sentence in grouping)
+        first_line = grouping[0][0]
+        _check_length(first_line, f"the review plan of Week {self.week.number}", text, REVIEW_PLAN_MAX)
         scopes = parse_scopes(text)
         known = {paper.number for paper in self.week.papers}
         readable = scopes is not None and all(set(s.paper_numbers) <= known for s in scopes)
         covered = [n for s in scopes or [] for n in s.paper_numbers]
         if readable and len(covered) == len(set(covered)):
+            lines = [next((n for n, s in grouping if scope.focus.lower() in s.lower()), first_line) for scope in scopes]
+            for scope, line in zip(scopes, lines, strict=True):
+                _check_length(line, "a review's focus", scope.focus, SCOPE_FOCUS_MAX)
             self.week.scopes = scopes
-            self.apply_focus_notes(scopes)
+            self.apply_focus_notes(scopes, lines)
         else:
             self.week.review_plan = text
 
-    def apply_focus_notes(self, scopes: list[ParsedScope]):
+    def apply_focus_notes(self, scopes: list[ParsedScope], lines: list[int]):
         papers = {paper.number: paper for paper in self.week.papers}
-        for scope in scopes:
+        for scope, line in zip(scopes, lines, strict=True):
             match = FOCUS_ON_PAPER.match(scope.focus)
             if match and int(match.group("number")) in scope.paper_numbers:
-                papers[int(match.group("number"))].focus_note = f"{match.group('part')} only"
+                paper = papers[int(match.group("number"))]
+                paper.focus_note = f"{match.group('part')} only"
+                _check_length(line, f"the reading focus of Paper {paper.number}", paper.focus_note, FOCUS_NOTE_MAX)
 
     # -- links -----------------------------------------------------------------------------------
     def links(self, line_number: int, text: str):
@@ -351,11 +425,12 @@ class _Parser:
             found.append((match.group(0).rstrip(".;:!?'\""), ""))
         first_url = min((body.find(url) for url, _ in found), default=0)
         prefix = body[:first_url] if not MARKDOWN_LINK.match(body) else ""
-        prefix = re.sub(r"\[[^\]]*$", "", prefix).strip()
+        prefix = re.sub(r"\[[^\[\]]*$", "", prefix).strip()
         if PAPER_LINK_LEAD.match(prefix) or PDF_LINK_LEAD.match(prefix):
             if self.paper is None:
                 raise JourneyFormatError(line_number, f"'{prefix.rstrip(':')}' is not under a '#### Paper N' heading")
             url = found[0][0]
+            _check_length(line_number, "the link", url, URL_MAX)
             if PDF_LINK_LEAD.match(prefix):
                 self.paper.pdf_url = url
             else:
@@ -364,16 +439,21 @@ class _Parser:
         inline_label = prefix.rstrip(":").strip()
         target = self.paper.links if self.paper is not None else self.week.links
         for url, title in found:
-            target.append(
-                ParsedLink(
-                    url=url,
-                    line=line_number,
-                    title=title or (inline_label if len(found) == 1 else ""),
-                    kind=infer_kind(url, inline_label or self.lead_in or self.topic),
-                    topic=self.topic,
-                    note=self.lead_in,
-                )
+            link = ParsedLink(
+                url=url,
+                line=line_number,
+                title=title or (inline_label if len(found) == 1 else ""),
+                kind=infer_kind(url, inline_label or self.lead_in or self.topic),
+                topic=self.topic,
+                note=self.lead_in,
             )
+            _check_length(line_number, "the link", link.url, URL_MAX)
+            _check_length(line_number, "the link's title", link.title, LINK_TITLE_MAX)
+            _check_length(line_number, "the lead-in above this link", link.note, LINK_NOTE_MAX)
+            target.append(link)
+        count = len(self.week.links) + sum(len(paper.links) for paper in self.week.papers)
+        if count > MAX_LINKS_PER_WEEK:
+            raise JourneyFormatError(line_number, f"Week {self.week.number} has more than {MAX_LINKS_PER_WEEK:,} links")
 
     # -- driver ----------------------------------------------------------------------------------
     def feed(self, line_number: int, raw: str):
@@ -392,6 +472,8 @@ class _Parser:
 
 def parse_journey(text: str) -> list[ParsedWeek]:
     """Parse a README into weeks; raises ``JourneyFormatError`` naming the first bad line."""
+    if len(text) > MAX_SOURCE_CHARS:
+        raise JourneyFormatError(None, f"the reading list is longer than {MAX_SOURCE_CHARS:,} characters")
     parser = _Parser()
     for line_number, raw in enumerate(text.splitlines(), start=1):
         parser.feed(line_number, raw)

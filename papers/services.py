@@ -3,10 +3,11 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from papers.journey_format import ParsedLink, ParsedWeek, parse_journey
+from papers.journey_format import JourneyFormatError, ParsedLink, ParsedWeek, parse_journey
 from papers.models import Paper, Resource, ReviewScope, Week
 
 
@@ -22,12 +23,31 @@ class ImportReport:
         self.changes.append(f"{verb} {subject}{f': {detail}' if detail else ''}")
 
 
-def _save_changes(instance, values: dict, report: ImportReport, subject: str) -> None:
-    """Create ``instance`` or update the fields in ``values`` that differ; record what happened."""
+def _full_clean(instance, subject: str, line: int | None) -> None:
+    """``full_clean``, with a refusal of an imported value reported as ``line N: …`` like a format error."""
+    if line is None:
+        instance.full_clean()
+        return
+    try:
+        instance.full_clean()
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            problems = [f"{name}: {message}" for name, messages in error.message_dict.items() for message in messages]
+        else:
+            problems = error.messages
+        raise JourneyFormatError(line, f"{subject}: {'; '.join(problems)}") from error
+
+
+def _save_changes(instance, values: dict, report: ImportReport, subject: str, line: int | None = None) -> None:
+    """Create ``instance`` or update the fields in ``values`` that differ; record what happened.
+
+    ``line`` is where the values come from in an imported file: a value the model refuses then
+    raises ``JourneyFormatError`` naming that line instead of a bare ``ValidationError``.
+    """
     if instance.pk is None:
         for name, value in values.items():
             setattr(instance, name, value)
-        instance.full_clean()
+        _full_clean(instance, subject, line)
         instance.save()
         report.record("create", subject)
         return
@@ -36,7 +56,7 @@ def _save_changes(instance, values: dict, report: ImportReport, subject: str) ->
         return
     for name in changed:
         setattr(instance, name, values[name])
-    instance.full_clean()
+    _full_clean(instance, subject, line)
     instance.save()
     report.record("update", subject, ", ".join(changed))
 
@@ -54,7 +74,7 @@ def _import_links(week: Week, paper: Paper | None, links: list[ParsedLink], repo
         if link.title:
             values["title"] = link.title
         where = f"Week {week.number}" + (f", Paper {paper.position}" if paper else "")
-        _save_changes(resource, values, report, f"resource {link.url} ({where})")
+        _save_changes(resource, values, report, f"resource {link.url} ({where})", link.line)
 
 
 def _import_week(parsed: ParsedWeek, report: ImportReport, publish: bool) -> Week:
@@ -65,7 +85,7 @@ def _import_week(parsed: ParsedWeek, report: ImportReport, publish: bool) -> Wee
         week = Week(number=parsed.number)
         if publish:
             values["published_at"] = timezone.now()
-    _save_changes(week, values, report, f"Week {parsed.number}")
+    _save_changes(week, values, report, f"Week {parsed.number}", parsed.line)
 
     positions = iter(range(1, 10_000))
     _import_links(week, None, parsed.links, report, positions)
@@ -80,12 +100,15 @@ def _import_week(parsed: ParsedWeek, report: ImportReport, publish: bool) -> Wee
                 paper_values[name] = getattr(parsed_paper, name)
         if parsed_paper.note_paragraphs:
             paper_values["note"] = "\n\n".join(parsed_paper.note_paragraphs)
-        _save_changes(paper, paper_values, report, f"Week {week.number}, Paper {parsed_paper.number}")
+        _save_changes(
+            paper, paper_values, report, f"Week {week.number}, Paper {parsed_paper.number}", parsed_paper.line
+        )
         _import_links(week, paper, parsed_paper.links, report, positions)
 
     for index, parsed_scope in enumerate(parsed.scopes, start=1):
         scope = ReviewScope.objects.filter(week=week, position=index).first() or ReviewScope(week=week, position=index)
-        _save_changes(scope, {"focus": parsed_scope.focus}, report, f"Week {week.number}, review scope {index}")
+        subject = f"Week {week.number}, review scope {index}"
+        _save_changes(scope, {"focus": parsed_scope.focus}, report, subject, parsed.line)
         wanted = set(Paper.objects.filter(week=week, position__in=parsed_scope.paper_numbers))
         if set(scope.papers.all()) != wanted:
             scope.papers.set(wanted)
@@ -125,7 +148,8 @@ def review_scopes_sync(*, week: Week) -> None:
 def journey_import(*, source: str, dry_run: bool = False, publish: bool = False) -> ImportReport:
     """Create or update weeks, papers, resources and review scopes from a README in the journey style.
 
-    Guarantees: all or nothing (a format error names its line and writes nothing); re-running with
+    Guarantees: all or nothing (a format error, or a value the models refuse, names its line as a
+    ``JourneyFormatError`` and writes nothing); re-running with
     the same text changes nothing; a URL is stored once per week or paper; fields the README does
     not state (authors, dates, publish time of existing weeks) are left as they are. With
     ``dry_run`` nothing is written and the report says what would change. New weeks are drafts

@@ -155,7 +155,8 @@ def prepare(env, scale=1) -> dict:
     manage(env, "migrate", "--noinput")
     manage(env, "createcachetable")
     manage(env, "collectstatic", "--noinput")
-    return last_json_line(run(env, "-m", "tools.perf.seed", "--scale", str(scale)))
+    # --i-know: production settings (no DEBUG) on the throwaway database this harness created.
+    return last_json_line(run(env, "-m", "tools.perf.seed", "--scale", str(scale), "--i-know"))
 
 
 @contextlib.contextmanager

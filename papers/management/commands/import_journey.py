@@ -1,9 +1,14 @@
+import os
+import stat
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from papers.journey_format import JourneyFormatError
+from papers.journey_format import MAX_SOURCE_CHARS, JourneyFormatError
 from papers.services import journey_import
+
+# One megabyte: decoded as UTF-8 it is at most ``MAX_SOURCE_CHARS`` characters, which the parser accepts.
+MAX_SOURCE_BYTES = MAX_SOURCE_CHARS
 
 
 class Command(BaseCommand):
@@ -27,10 +32,35 @@ class Command(BaseCommand):
 
 
 def read_source(path: Path) -> str:
+    """The file's text: a regular file of at most ``MAX_SOURCE_BYTES``, read without trusting what it says.
+
+    The file is opened without blocking (a FIFO with no writer would otherwise wait forever) and
+    checked on the open descriptor, so what is checked is what is read; devices (``/dev/zero``),
+    FIFOs and directories are refused before anything is read, and at most one byte more than the
+    limit is ever read.
+    """
+    too_big = f"{path}: the file is larger than {MAX_SOURCE_BYTES:,} bytes. Nothing was imported."
     try:
-        raw = path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as error:
         raise CommandError(f"{path}: cannot read the file ({error.strerror}). Nothing was imported.") from error
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            kind = "a directory" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
+            raise CommandError(
+                f"{path}: cannot read the file (it is {kind}, not a regular file). Nothing was imported."
+            )
+        if status.st_size > MAX_SOURCE_BYTES:
+            raise CommandError(too_big)
+        with os.fdopen(descriptor, "rb", closefd=False) as file:
+            raw = file.read(MAX_SOURCE_BYTES + 1)  # the file may have grown since fstat
+    except OSError as error:
+        raise CommandError(f"{path}: cannot read the file ({error.strerror}). Nothing was imported.") from error
+    finally:
+        os.close(descriptor)
+    if len(raw) > MAX_SOURCE_BYTES:
+        raise CommandError(too_big)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
