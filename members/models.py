@@ -1,6 +1,9 @@
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from core.models import TimestampedModel
 
@@ -34,8 +37,21 @@ def display_name(user) -> str:
     return profile.name if profile is not None else user.get_username()
 
 
+def invitation_expiry_default():
+    """When a new invitation stops working unless an organiser chooses otherwise."""
+    return timezone.now() + timedelta(days=settings.INVITATION_EXPIRY_DAYS)
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self):
+        """Invitations that can still be used: not used, not revoked, not expired."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
 class Invitation(TimestampedModel):
     """An organiser's invitation; when the site is invite-only, it is the way in."""
+
+    OPEN, USED, REVOKED, EXPIRED = "open", "used", "revoked", "expired"
 
     email = models.EmailField()
     token = models.CharField(max_length=64, unique=True, editable=False)
@@ -51,6 +67,15 @@ class Invitation(TimestampedModel):
         editable=False,
     )
     accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(
+        "expires",
+        default=invitation_expiry_default,
+        blank=True,
+        help_text="The link stops working after this moment. Leave it empty for the default.",
+    )
+    revoked_at = models.DateTimeField("revoked", null=True, blank=True, editable=False)
+
+    objects = InvitationQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created"]
@@ -64,5 +89,15 @@ class Invitation(TimestampedModel):
         return reverse("members:invitation_accept", kwargs={"token": self.token})
 
     @property
+    def status(self) -> str:
+        if self.accepted_at is not None:
+            return self.USED
+        if self.revoked_at is not None:
+            return self.REVOKED
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return self.EXPIRED
+        return self.OPEN
+
+    @property
     def is_open(self) -> bool:
-        return self.accepted_at is None
+        return self.status == self.OPEN

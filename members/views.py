@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_safe
 
-from members.adapter import INVITATION_SESSION_KEY
+from members.adapter import INVITATION_SESSION_KEY, invitation_unavailable_response
 from members.forms import ProfileForm
 from members.models import Invitation, Profile
 from members.services import profile_update
@@ -26,8 +26,9 @@ def invitation_accept(request, token: str):
     """Following an invitation link opens sign-up (also on an invite-only site) with the email filled in."""
     invitation = get_object_or_404(Invitation, token=token)
     if not invitation.is_open:
-        messages.info(request, "This invitation has already been used. Sign in with the account it created.")
-        return redirect("account_login")
+        # Used, revoked or expired: a page that says which, and nothing that opens sign-up.
+        request.session.pop(INVITATION_SESSION_KEY, None)
+        return invitation_unavailable_response(request, invitation.status)
     if request.user.is_authenticated:
         messages.info(request, "You are already signed in.")
         return redirect("papers:home")
