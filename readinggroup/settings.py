@@ -60,6 +60,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Logs the cache checks once as a worker starts (gunicorn runs no system checks), then steps aside.
+    "core.middleware.StartupChecksMiddleware",
+    # Outside everything below, so it has the last word on every answer to a signed-in member.
+    "core.middleware.PrivateCacheControlMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -195,6 +199,26 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
 
+
+def trusted_proxy_settings(environ) -> tuple[int, str | None]:
+    """How allauth finds a client's address behind the TLS proxy (its rate limits count per address).
+
+    ``DJANGO_TRUSTED_PROXY_COUNT``: how many proxies of ours append to ``X-Forwarded-For`` (the client's
+    address is the one the outermost of them appended); ``DJANGO_TRUSTED_CLIENT_IP_HEADER``: a header our
+    proxy sets to the client's address (``X-Real-IP``), used instead. With neither, ``REMOTE_ADDR`` is
+    the client and ``X-Forwarded-For`` is ignored, as it must be when nothing in front strips or appends it.
+    """
+    raw_count = environ.get("DJANGO_TRUSTED_PROXY_COUNT", "").strip() or "0"
+    header = environ.get("DJANGO_TRUSTED_CLIENT_IP_HEADER", "").strip() or None
+    if not raw_count.isdigit():
+        raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be a whole number (0 without a proxy).")
+    if header and int(raw_count):
+        raise ImproperlyConfigured("Set DJANGO_TRUSTED_PROXY_COUNT or DJANGO_TRUSTED_CLIENT_IP_HEADER, not both.")
+    return int(raw_count), header
+
+
+ALLAUTH_TRUSTED_PROXY_COUNT, ALLAUTH_TRUSTED_CLIENT_IP_HEADER = trusted_proxy_settings(os.environ)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -210,13 +234,24 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "members.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "members.forms.LoginForm", "signup": "members.adapter.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+# New usernames: ASCII letters, digits and . _ - only, and not a look-alike of an existing member's name.
+ACCOUNT_USERNAME_VALIDATORS = "members.names.USERNAME_VALIDATORS"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+# A reset signs the member in: five wrong passwords from anyone lock an account's sign-in for a while,
+# and the emailed link must get its owner in even while someone keeps it locked.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = True
 ACCOUNT_PREVENT_ENUMERATION = True
+# One address per account: a new address replaces the old one once verified, so an unverified extra
+# address cannot sit on someone else's email. Adding, changing or removing an address asks for the
+# password again (allauth's reauthentication, valid for ACCOUNT_REAUTHENTICATION_TIMEOUT seconds);
+# changing the password asks for the current one anyway.
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 # Per-member limits on writing (reviews/throttles.py), counted by allauth's limiter beside its own.
 # Previews render up to three full-length texts and save nothing; posting and editing comments share one
 # limit so that edits cannot get around it.
@@ -230,24 +265,29 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 # Only people an organiser invited may sign up.
 INVITE_ONLY = env_bool("DJANGO_INVITE_ONLY")
+# An invitation link works for this many days unless the organiser sets another expiry.
+INVITATION_EXPIRY_DAYS = int(os.environ.get("DJANGO_INVITATION_EXPIRY_DAYS", "14"))
 
 
 # allauth's login and sign-up rate limits count in the cache, so it must be shared by every worker:
 # Redis when REDIS_URL is set, otherwise a table in the database (created by `make run` and tests).
-def cache_settings(redis_url: str) -> dict:
+# Cached pages go to REDIS_PAGES_URL when set (another Redis instance, so that filling it can never evict
+# a counter), else beside the counters; `manage.py check` warns unless that shared Redis has
+# maxmemory-policy noeviction (core/pagecache.py, check core.W001).
+def cache_settings(redis_url: str, pages_redis_url: str = "") -> dict:
     """``default`` holds rate-limit counters; ``pages`` holds visitors' cached pages, apart, so that a
     flood of pages can never evict a counter."""
-    if redis_url:
-        redis = "django.core.cache.backends.redis.RedisCache"
-        return {
-            "default": {"BACKEND": redis, "LOCATION": redis_url, "KEY_PREFIX": "rg"},
-            "pages": {"BACKEND": redis, "LOCATION": redis_url, "KEY_PREFIX": "rg-pages"},
-        }
+    redis = "django.core.cache.backends.redis.RedisCache"
     database = "django.core.cache.backends.db.DatabaseCache"
-    return {
-        "default": {"BACKEND": database, "LOCATION": "readinggroup_cache"},
-        "pages": {"BACKEND": database, "LOCATION": "readinggroup_page_cache", "OPTIONS": {"MAX_ENTRIES": 2000}},
-    }
+    if redis_url:
+        counters = {"BACKEND": redis, "LOCATION": redis_url, "KEY_PREFIX": "rg"}
+    else:
+        counters = {"BACKEND": database, "LOCATION": "readinggroup_cache"}
+    if pages_redis_url or redis_url:
+        pages = {"BACKEND": redis, "LOCATION": pages_redis_url or redis_url, "KEY_PREFIX": "rg-pages"}
+    else:
+        pages = {"BACKEND": database, "LOCATION": "readinggroup_page_cache", "OPTIONS": {"MAX_ENTRIES": 2000}}
+    return {"default": counters, "pages": pages}
 
 
-CACHES = cache_settings(os.environ.get("REDIS_URL", "").strip())
+CACHES = cache_settings(os.environ.get("REDIS_URL", "").strip(), os.environ.get("REDIS_PAGES_URL", "").strip())
