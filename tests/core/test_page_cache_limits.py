@@ -13,6 +13,7 @@ from core import pagecache
 from core.pagecache import cache_page_for_visitors, check_pages_cannot_evict_counters
 from readinggroup.settings import cache_settings
 from tests.factories import PaperFactory, ReviewScopeFactory, WeekFactory
+from tests.helpers import close_redis
 
 REDIS = "django.core.cache.backends.redis.RedisCache"
 
@@ -160,6 +161,8 @@ def test_the_policy_is_read_from_a_real_redis():
         backend.get("probe")
     except Exception as error:  # noqa: BLE001 (no Redis on this machine)
         pytest.skip(f"no Redis on 127.0.0.1:6379: {error}")
+    finally:
+        close_redis(backend)
     policy = pagecache.redis_eviction_policy("redis://127.0.0.1:6379/13")
     assert policy is None or policy in {
         "noeviction",

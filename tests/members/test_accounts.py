@@ -13,6 +13,7 @@ from members.models import Invitation, Profile
 from members.services import invitation_create
 from readinggroup.settings import cache_settings
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.helpers import close_redis
 
 pytestmark = pytest.mark.django_db
 
@@ -159,8 +160,12 @@ def test_with_redis_rate_limits_and_pages_use_separate_key_spaces():
     try:
         counters.set("allauth:rl:probe", 1)
     except Exception as error:  # noqa: BLE001 (any connection error means no Redis on this machine)
+        close_redis(counters)
         pytest.skip(f"no Redis on 127.0.0.1:6379: {error}")
     pages.set("allauth:rl:probe", "a page")
-    assert counters.get("allauth:rl:probe") == 1 and _backend(config["default"]).get("allauth:rl:probe") == 1
+    another_worker = _backend(config["default"])
+    assert counters.get("allauth:rl:probe") == 1 and another_worker.get("allauth:rl:probe") == 1
     counters.delete("allauth:rl:probe")
     pages.delete("allauth:rl:probe")
+    for backend in (counters, pages, another_worker):
+        close_redis(backend)
