@@ -33,8 +33,14 @@ def expected_links_per_scope(text: str) -> dict[tuple[int, int | None], set[str]
         expected[(week, None)] = set(URL.findall(head))
         for paper_block in papers:
             number = int(re.match(r"Paper (\d+)", paper_block).group(1))
-            lines = [line for line in paper_block.splitlines() if not line.startswith("Link to the paper")]
+            # A label lead-in of a few words ("Helpful YouTube links:") ends the paper's section.
+            label = re.search(r"^(?!Link to|PDF|Code|Slides)(?:\w+ ){0,3}\w+:\s*$", paper_block, flags=re.M)
+            own, week_level = (
+                (paper_block[: label.start()], paper_block[label.start() :]) if label else (paper_block, "")
+            )
+            lines = [line for line in own.splitlines() if not line.startswith("Link to the paper")]
             expected[(week, number)] = set(URL.findall("\n".join(lines)))
+            expected[(week, None)] |= set(URL.findall(week_level))
     return expected
 
 
