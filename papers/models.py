@@ -1,6 +1,3 @@
-import re
-from urllib.parse import parse_qs, urlsplit
-
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -8,6 +5,7 @@ from django.urls import reverse
 
 from core.conditions import TimeReached
 from core.models import RenderedMarkdownModel, TimestampedModel, markdown_text_field
+from papers.resource_titles import default_title
 
 URL_MAX_LENGTH = 1000
 
@@ -160,21 +158,8 @@ class Resource(TimestampedModel):
 
     @property
     def display_title(self) -> str:
-        """The title, or a readable name made from the URL ("YouTube video oq6Z76Gl0ho")."""
-        if self.title:
-            return self.title
-        parts = urlsplit(self.url)
-        host = parts.netloc.lower().removeprefix("www.")
-        if host in {"youtube.com", "m.youtube.com"}:
-            video = parse_qs(parts.query).get("v", [""])[0]
-            return f"YouTube video {video}".strip()
-        if host == "youtu.be":
-            return f"YouTube video {parts.path.strip('/')}".strip()
-        segments = [segment for segment in parts.path.split("/") if segment]
-        if not segments:
-            return host or self.url
-        words = re.sub(r"[-_]+", " ", re.sub(r"(\.html?|-[0-9a-f]{8,})$", "", segments[-1])).strip()
-        return f"{host} › {words}" if words else host
+        """The title, or a readable name made from the URL ("YouTube video", "GitHub owner/repo")."""
+        return self.title or default_title(self.url)
 
     def clean(self):
         if self.paper_id and self.week_id and self.paper.week_id != self.week_id:

@@ -170,6 +170,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "reading-group@
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SITE_NAME = os.environ.get("SITE_NAME", "Deep-Learning-Journey")
+# Named in the User-Agent of the admin's arXiv / Crossref look-ups, as both services ask (papers/metadata.py).
+METADATA_CONTACT_EMAIL = os.environ.get("METADATA_CONTACT_EMAIL", "").strip() or DEFAULT_FROM_EMAIL
 # The apps whose models the Organisers group may manage in the admin.
 ORGANISER_APPS = ["papers", "reviews", "members"]
 

@@ -98,13 +98,23 @@ def test_week_heading_does_not_repeat_a_default_title():
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("https://www.youtube.com/watch?v=oq6Z76Gl0ho&fbclid=x", "YouTube video oq6Z76Gl0ho"),
-        ("https://youtu.be/iDulhoQ2pro", "YouTube video iDulhoQ2pro"),
+        ("https://www.youtube.com/watch?v=oq6Z76Gl0ho&fbclid=x", "YouTube video"),
+        ("https://youtu.be/iDulhoQ2pro", "YouTube video"),
+        ("https://www.youtube.com/playlist?list=PLkt2uSq6rBVctENoVBg1TpCC7OQi31AlC", "YouTube playlist"),
         (
             "https://medium.com/explore-artificial-intelligence/an-introduction-to-recurrent-neural-networks-72c97bf0912",
-            "medium.com › an introduction to recurrent neural networks",
+            "Medium: An introduction to recurrent neural networks",
         ),
-        ("http://cs231n.github.io/convolutional-networks/", "cs231n.github.io › convolutional networks"),
+        (
+            "https://towardsdatascience.com/understanding-lstm-networks-3f4a0b2c9d1e",
+            "Towards Data Science: Understanding lstm networks",
+        ),
+        ("http://colah.github.io/posts/2015-08-Understanding-LSTMs/", "colah's blog: 2015 08 Understanding LSTMs"),
+        ("http://cs231n.github.io/convolutional-networks/", "cs231n.github.io: Convolutional networks"),
+        ("https://arxiv.org/abs/1706.03762", "arXiv 1706.03762"),
+        ("https://arxiv.org/pdf/1512.03385v1.pdf", "arXiv 1512.03385v1"),
+        ("https://github.com/karpathy/char-rnn/blob/master/train.lua", "GitHub karpathy/char-rnn"),
+        ("https://doi.org/10.1038/nature14539", "DOI 10.1038/nature14539"),
         ("https://example.org", "example.org"),
     ],
 )
