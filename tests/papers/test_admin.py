@@ -168,3 +168,193 @@ def test_week_change_page_queries_do_not_grow_with_rows(organiser_client):
 
     few, many = queries_for_week_with(2), queries_for_week_with(20)
     assert many - few <= 2, (few, many)
+
+
+# Import from the admin ------------------------------------------------------------------------------
+
+IMPORT_URL = reverse("admin:papers_week_import")
+READING_LIST = """# Our journey
+
+### Week 3: Attention
+
+Read both papers.
+
+#### Paper 1: Attention Is All You Need
+
+Link to the paper: https://arxiv.org/abs/1706.03762
+
+#### Paper 2: Neural Machine Translation by Jointly Learning to Align and Translate
+
+Link to the paper: https://arxiv.org/abs/1409.0473
+"""
+
+
+def test_week_changelist_offers_the_import_to_organisers(organiser_client):
+    response = organiser_client.get(reverse("admin:papers_week_changelist"))
+    assert f'href="{IMPORT_URL}"' in response.content.decode()
+    assert organiser_client.get(IMPORT_URL).status_code == 200
+
+
+def test_import_dry_run_lists_changes_and_writes_nothing(organiser_client):
+    WeekFactory(number=3, title="Attention", intro="Read both papers.")
+    response = organiser_client.post(IMPORT_URL, {"step": "preview", "text": READING_LIST})
+    assert response.status_code == 200
+    preview = response.context["preview"]
+    assert preview.error is None
+    assert "Week 3, Paper 1" in preview.created and "Week 3, Paper 2" in preview.created
+    assert "Week 3" in preview.unchanged
+    page = response.content.decode()
+    assert "Dry run" in page and "Confirm the import" in page
+    assert Paper.objects.count() == 0 and Week.objects.count() == 1
+    # The confirmation carries the text itself, to be validated again, not the list of changes.
+    assert response.context["confirm_form"].initial["source"] == READING_LIST
+
+
+def test_import_upload_of_a_file_is_previewed_too(organiser_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("journey.md", READING_LIST.encode(), content_type="text/markdown")
+    response = organiser_client.post(IMPORT_URL, {"step": "preview", "file": upload})
+    assert "Week 3" in response.context["preview"].created
+    assert Week.objects.count() == 0
+
+
+def test_import_confirm_writes_in_one_go_and_says_so(organiser_client):
+    response = organiser_client.post(
+        IMPORT_URL, {"step": "confirm", "source": READING_LIST.replace("\n", "\r\n"), "publish": "False"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("admin:papers_week_changelist")
+    week = Week.objects.get(number=3)
+    assert week.title == "Attention" and week.published_at is None
+    assert list(week.papers.values_list("position", "url")) == [
+        (1, "https://arxiv.org/abs/1706.03762"),
+        (2, "https://arxiv.org/abs/1409.0473"),
+    ]
+    messages = [str(m) for m in response.wsgi_request._messages]
+    assert any("Imported the reading list" in m for m in messages)
+    # The same text again changes nothing.
+    response = organiser_client.post(IMPORT_URL, {"step": "confirm", "source": READING_LIST}, follow=True)
+    assert "nothing changed" in response.content.decode()
+
+
+def test_import_format_error_names_its_line_and_writes_nothing(organiser_client):
+    broken = READING_LIST + "\n#### Paper:\n"
+    response = organiser_client.post(IMPORT_URL, {"step": "preview", "text": broken})
+    assert response.status_code == 200
+    error = response.context["preview"].error
+    assert error.line == broken.count("\n")
+    assert f"Line {error.line}:" in response.content.decode()
+    assert response.context["confirm_form"] is None
+    # Confirming a tampered text is validated again and refused the same way.
+    response = organiser_client.post(IMPORT_URL, {"step": "confirm", "source": broken})
+    assert response.status_code == 200 and f"line {error.line}" in response.content.decode()
+    assert Week.objects.count() == 0 and Paper.objects.count() == 0
+
+
+def test_import_refuses_more_than_a_megabyte(organiser_client):
+    text = READING_LIST + "x" * 1_000_000
+    response = organiser_client.post(IMPORT_URL, {"step": "preview", "text": text})
+    assert "larger than 1,000,000 bytes" in response.content.decode()
+    assert Week.objects.count() == 0
+
+
+@pytest.mark.parametrize("who", ["member", "staff"])
+def test_import_is_refused_to_non_organisers(client, member, who):
+    user = member if who == "member" else UserFactory(username="helper", is_staff=True)
+    if who == "member":
+        user.is_staff = True  # even with admin access, no permission on weeks means no import
+        user.save()
+    client.force_login(user)
+    assert client.get(IMPORT_URL).status_code == 403
+    assert client.post(IMPORT_URL, {"step": "confirm", "source": READING_LIST}).status_code == 403
+    assert Week.objects.count() == 0
+
+
+def test_import_sends_anonymous_visitors_to_sign_in(client):
+    response = client.get(IMPORT_URL)
+    assert response.status_code == 302 and reverse("admin:login") in response["Location"]
+
+
+# Week form: link fields, new papers and scopes in one save, duplicating --------------------------------
+
+
+def test_paper_inline_shows_the_link_fields(organiser_client):
+    week = WeekFactory()
+    PaperFactory(week=week, position=1, url="https://example.com/paper", pdf_url="https://example.com/p.pdf")
+    page = organiser_client.get(reverse("admin:papers_week_change", args=[week.pk])).content.decode()
+    for name in ("url", "pdf_url", "arxiv_id", "doi"):
+        assert f'name="papers-0-{name}"' in page
+    assert 'value="https://example.com/p.pdf"' in page
+
+
+def test_new_papers_and_a_scope_naming_them_by_position_are_saved_together(organiser_client):
+    data = week_form(
+        **inline_management("papers", total=3),
+        **inline_management("review_scopes", total=1),
+        **{
+            "papers-0-position": "1",
+            "papers-0-title": "First",
+            "papers-0-url": "https://example.com/first",
+            "papers-1-position": "2",
+            "papers-1-title": "Second",
+            "papers-2-position": "3",
+            "papers-2-title": "Third",
+            "review_scopes-0-position": "1",
+            "review_scopes-0-paper_positions": "1, 2",
+            "review_scopes-0-focus": "Compare the two",
+        },
+    )
+    response = organiser_client.post(ADD_URL, data)
+    assert response.status_code == 302, form_errors(response)
+    week = Week.objects.get(number=7)
+    assert week.papers.get(position=1).url == "https://example.com/first"
+    scopes = week.review_scopes.prefetch_related("papers")
+    assert [(scope.label(), scope.focus) for scope in scopes] == [
+        ("Papers 1 and 2", "Compare the two"),
+        ("Paper 3", ""),  # a new paper no scope names gets a scope of its own
+    ]
+
+
+def test_scope_naming_a_missing_paper_position_is_refused(organiser_client):
+    data = week_form(
+        **inline_management("papers", total=1),
+        **inline_management("review_scopes", total=1),
+        **{
+            "papers-0-position": "1",
+            "papers-0-title": "First",
+            "review_scopes-0-position": "1",
+            "review_scopes-0-paper_positions": "1, 4",
+        },
+    )
+    response = organiser_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert "no paper at position 4" in response.content.decode()
+    assert not Week.objects.exists()
+
+
+def test_duplicate_action_makes_a_draft_of_the_next_number_without_reviews(organiser_client):
+    from reviews.models import Review
+    from tests.factories import ResourceFactory, ReviewFactory, ReviewScopeFactory
+
+    week = WeekFactory(number=2, title="CNNs", published_at=timezone.now())
+    WeekFactory(number=5)
+    first, second = PaperFactory(week=week, position=1), PaperFactory(week=week, position=2)
+    scope = ReviewScopeFactory(week=week, position=1, focus="Both")
+    scope.papers.add(first, second)
+    ResourceFactory(week=week, paper=second, url="https://example.com/code")
+    ResourceFactory(week=week, paper=None, url="https://example.com/video")
+    ReviewFactory(scope=scope)
+    response = organiser_client.post(
+        reverse("admin:papers_week_changelist"), {"action": "duplicate", "_selected_action": [week.pk]}, follow=True
+    )
+    assert "Created Week 6 as draft copies" in response.content.decode()
+    copy = Week.objects.get(number=6)
+    assert copy.title == "CNNs" and copy.published_at is None
+    assert list(copy.papers.values_list("position", "title")) == [(1, first.title), (2, second.title)]
+    assert [(s.label(), s.focus) for s in copy.review_scopes.prefetch_related("papers")] == [("Papers 1 and 2", "Both")]
+    assert set(copy.resources.values_list("url", "paper__position")) == {
+        ("https://example.com/code", 2),
+        ("https://example.com/video", None),
+    }
+    assert not Review.objects.filter(scope__week=copy).exists()
+    assert Review.objects.filter(scope=scope).count() == 1
