@@ -125,6 +125,9 @@ class ParsedWeek:
     scopes: list[ParsedScope] = field(default_factory=list)
     papers: list[ParsedPaper] = field(default_factory=list)
     links: list[ParsedLink] = field(default_factory=list)
+    # Sentences about reviews or reading focus the parser could not turn into scopes or focus notes,
+    # with their lines: kept as the review plan's text, and listed so organisers can check them.
+    not_understood: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def intro(self) -> str:
@@ -690,6 +693,7 @@ class _Parser:
             text = " ".join(sentence for _, sentence in plan)
             _check_length(plan[0][0], f"the review plan of Week {self.week.number}", text, REVIEW_PLAN_MAX)
             self.week.review_plan = text
+            self.week.not_understood.extend(plan)
 
     def set_focus_note(self, paper: ParsedPaper, note: str, line: int):
         if note.lower() in paper.focus_note.lower():

@@ -17,6 +17,8 @@ class ImportReport:
 
     dry_run: bool = False
     changes: list[str] = field(default_factory=list)
+    # (line, what): sentences read as plain text because the importer did not understand them.
+    not_understood: list[tuple[int, str]] = field(default_factory=list)
 
     def record(self, action: str, subject: str, detail: str = "") -> None:
         verb = f"would {action}" if self.dry_run else f"{action}d" if action.endswith("e") else f"{action}ed"
@@ -158,6 +160,10 @@ def journey_import(*, source: str, dry_run: bool = False, publish: bool = False)
     report = ImportReport(dry_run=dry_run)
     for parsed in parse_journey(source):
         _import_week(parsed, report, publish)
+        report.not_understood.extend(
+            (line, f"kept as Week {parsed.number}'s review plan text: {sentence}")
+            for line, sentence in parsed.not_understood
+        )
     if dry_run:
         transaction.set_rollback(True)
     return report

@@ -1,8 +1,10 @@
 """How the importer reads a week: who a link belongs to, reading-focus sentences, review plans, URLs."""
 
 import pytest
+from django.urls import reverse
 
 from papers.journey_format import parse_journey
+from papers.services import journey_import
 
 
 def week_of(body: str, papers: int = 3):
@@ -185,3 +187,24 @@ def test_plans_it_cannot_read_are_kept_as_text(sentence, papers):
     week = week_of(sentence, papers)
     assert week.scopes == []
     assert week.review_plan == sentence
+
+
+UNREADABLE_PLAN = """### Week 1: Backpropagation
+
+We write one review for Papers 1 and 7.
+
+#### Paper 1: Learning representations by back-propagating errors
+Link to the paper: https://example.org/backprop.pdf
+
+#### Paper 2: Deep learning
+Link to the paper: https://example.org/survey.pdf
+"""
+
+
+@pytest.mark.django_db
+def test_what_the_importer_did_not_understand_is_listed_with_its_line(client, organiser):
+    report = journey_import(source=UNREADABLE_PLAN, dry_run=True)
+    assert report.not_understood == [(3, "kept as Week 1's review plan text: We write one review for Papers 1 and 7.")]
+    client.force_login(organiser)
+    page = client.post(reverse("admin:papers_week_import"), {"text": UNREADABLE_PLAN}).content.decode()
+    assert "line 3: kept as Week 1" in page

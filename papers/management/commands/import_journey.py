@@ -27,6 +27,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path}: {error}. Nothing was imported.") from error
         for change in report.changes:
             self.stdout.write(change)
+        for line, what in report.not_understood:
+            self.stdout.write(self.style.WARNING(f"line {line}: {what}"))
         summary = f"{len(report.changes)} change(s)" if report.changes else "Nothing to change"
         self.stdout.write(self.style.SUCCESS(f"{summary}{' (dry run: nothing written)' if dry_run else ''}."))
 
