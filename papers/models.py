@@ -127,9 +127,11 @@ class Resource(TimestampedModel):
         OTHER = "other", "Other"
 
     week = models.ForeignKey(Week, on_delete=models.CASCADE, related_name="resources")
+    # A paper's resources go with it: turning them into week resources could collide with a week
+    # resource (or another paper's) of the same address, and would make a week impossible to delete.
     paper = models.ForeignKey(
         Paper,
-        on_delete=models.SET_NULL,
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="resources",

@@ -121,3 +121,21 @@ def test_week_heading_does_not_repeat_a_default_title():
 def test_untitled_resources_get_a_readable_name_from_their_url(url, expected):
     assert Resource(url=url).display_title == expected
     assert Resource(url=url, title="Given title").display_title == "Given title"
+
+
+def test_a_week_whose_papers_share_a_link_can_be_deleted():
+    week = WeekFactory()
+    first, second = PaperFactory(week=week, position=1), PaperFactory(week=week, position=2)
+    for paper in (first, second, None):
+        ResourceFactory(week=week, paper=paper, url="https://example.org/shared-slides")
+    week.delete()
+    assert not Resource.objects.exists()
+
+
+def test_deleting_a_paper_takes_its_resources_and_leaves_the_weeks():
+    week = WeekFactory()
+    paper = PaperFactory(week=week)
+    ResourceFactory(week=week, paper=paper, url="https://example.org/about-the-paper")
+    ResourceFactory(week=week, paper=None, url="https://example.org/about-the-week")
+    paper.delete()
+    assert list(Resource.objects.values_list("url", flat=True)) == ["https://example.org/about-the-week"]
