@@ -186,7 +186,14 @@ class WeekAdmin(admin.ModelAdmin):
     search_fields = ["title", "intro", "papers__title", "papers__authors"]
     readonly_fields = ["intro_preview"]
     date_hierarchy = "reading_starts"
-    actions = ["publish_now", "unpublish", "duplicate"]
+    actions = ["publish_now", "unpublish", "duplicate", "export_markdown"]
+
+    @admin.action(description="Export as Markdown (README style)", permissions=["view"])
+    def export_markdown(self, request, queryset):
+        from papers.export import journey_export_response
+
+        return journey_export_response(list(queryset.order_by("number")))
+
     inlines = [PaperInline, ReviewScopeInline, ResourceInline]
     fieldsets = [
         (None, {"fields": [("number", "title")]}),
