@@ -12,6 +12,7 @@ from django.utils.safestring import mark_safe
 
 from papers import admin_import, metadata, services
 from papers.duplication import week_duplicate
+from papers.export import journey_export_response
 from papers.models import Paper, Resource, ReviewScope, Week
 
 
@@ -190,8 +191,6 @@ class WeekAdmin(admin.ModelAdmin):
 
     @admin.action(description="Export as Markdown (README style)", permissions=["view"])
     def export_markdown(self, request, queryset):
-        from papers.export import journey_export_response
-
         return journey_export_response(list(queryset.order_by("number")))
 
     inlines = [PaperInline, ReviewScopeInline, ResourceInline]

@@ -5,9 +5,9 @@ from playwright.sync_api import expect
 
 from members.services import organiser_grant
 from papers.models import Week
+from papers.services import journey_import
 from tests.factories import UserFactory
 
-DOCS_SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshots" / "admin-import.png"
 READING_LIST = """# Our journey
 
 ### Week 1: Foundations
@@ -46,9 +46,7 @@ def test_organiser_pastes_a_reading_list_checks_the_dry_run_and_confirms(page, t
     expect(page.locator(".import-created")).to_contain_text("Week 2, Paper 1")
     expect(page.locator(".import-unchanged")).to_contain_text("Week 1")
     assert Week.objects.count() == 1  # nothing written yet
-    DOCS_SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(DOCS_SCREENSHOT), full_page=True)
-    screenshot("dry-run")
+    screenshot("dry-run")  # docs/screenshots/admin-import.png is a copy of this one
 
     page.get_by_role("button", name="Confirm the import").click()
     expect(page).to_have_url(re.compile(r"/admin/papers/week/$"))
@@ -57,3 +55,21 @@ def test_organiser_pastes_a_reading_list_checks_the_dry_run_and_confirms(page, t
     assert list(Week.objects.values_list("number", flat=True)) == [1, 2]
     assert Week.objects.get(number=1).papers.count() == 2
     assert Week.objects.get(number=2).papers.get().url == "https://arxiv.org/abs/1706.03762"
+
+
+def test_organiser_exports_weeks_as_markdown_that_imports_back(page, transactional_db, sign_in):
+    organiser = UserFactory(username="olivia")
+    organiser_grant(user=organiser)
+    journey_import(source=READING_LIST)
+    sign_in(page, organiser)
+
+    page.goto("/admin/papers/week/")
+    page.locator("#action-toggle").check()
+    page.locator("select[name=action]").select_option(label="Export as Markdown (README style)")
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Run").click()
+    download = download_info.value
+    assert download.suggested_filename.endswith(".md")
+    exported = Path(download.path()).read_text(encoding="utf-8")
+    assert "### Week 2: Attention" in exported and "https://arxiv.org/abs/1706.03762" in exported
+    assert journey_import(source=exported, dry_run=True).changes == []
