@@ -6,23 +6,43 @@ with its line if the text cannot be read. Confirming sends the same text back (i
 dry-run page) and the server runs ``journey_import`` on it again, for real and in one transaction:
 nothing the browser sends besides the text and the publish choice is trusted, and a text changed on
 the way is simply validated again.
+
+Optionally (a checkbox, off by default, carried from the dry run to the confirmation) the papers of the
+imported weeks that have an arXiv id, an arXiv link or a DOI and lack details are then filled from arXiv
+and Crossref with ``papers.metadata``: only after the import has committed, only empty fields, at most
+``metadata.MAX_PAPERS`` papers within its time limits. A failed look-up never undoes the import; it is
+reported as a warning.
 """
 
+import logging
 from dataclasses import dataclass, field
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from papers import metadata
 from papers.journey_format import MAX_SOURCE_CHARS, JourneyFormatError, parse_journey
+from papers.models import Paper
 from papers.services import journey_import
+
+logger = logging.getLogger(__name__)
 
 # The same limit as the management command: one megabyte of UTF-8.
 MAX_SOURCE_BYTES = MAX_SOURCE_CHARS
 TOO_BIG = f"The reading list is larger than {MAX_SOURCE_BYTES:,} bytes (1 MB). Nothing was imported."
+FILL_LABEL = "Fill paper details from arXiv / DOI after importing"
+FILL_HELP = (
+    f"After the import, papers of these weeks with an arXiv id or link or a DOI get their empty details "
+    f"(title, authors, year, venue, abstract, PDF link) looked up; at most {metadata.MAX_PAPERS} papers at a time. "
+    f"Details you have entered are kept."
+)
+# A paper lacking any of these is looked up; the look-up fills only what is empty.
+DETAILS = ("title", "authors", "year", "venue", "abstract")
 
 
 def may_import(user) -> bool:
@@ -52,6 +72,7 @@ class ImportUploadForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 16, "cols": 100, "spellcheck": "false"}),
     )
     publish = forms.BooleanField(required=False, label="Publish weeks that are new in this import")
+    fill_metadata = forms.BooleanField(required=False, label=FILL_LABEL, help_text=FILL_HELP)
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")
@@ -89,6 +110,7 @@ class ImportConfirmForm(forms.Form):
 
     source = forms.CharField(widget=forms.HiddenInput, strip=False)
     publish = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    fill_metadata = forms.BooleanField(required=False, label=FILL_LABEL, help_text=FILL_HELP)
 
     def clean_source(self):
         return _normalise(_check_size(self.cleaned_data["source"]))
@@ -149,6 +171,47 @@ def dry_run(source: str, *, publish: bool) -> DryRun:
     return result
 
 
+def _papers_to_fill(source: str) -> list[Paper]:
+    """Papers of the weeks ``source`` names that have something to look up and lack some detail."""
+    numbers = [week.number for week in parse_journey(source)]
+    papers = Paper.objects.filter(week__number__in=numbers).select_related("week").order_by("week__number", "position")
+    return [
+        paper
+        for paper in papers
+        if (metadata.arxiv_id_of(paper) or metadata.doi_of(paper))
+        and any(getattr(paper, name) in ("", None) for name in DETAILS)
+    ]
+
+
+def fill_imported_papers(request, source: str) -> None:
+    """Fill the imported papers' empty details and say what happened; never raises, never undoes the import."""
+    try:
+        papers = _papers_to_fill(source)
+        if not papers:
+            messages.info(request, "No imported paper with an arXiv id or DOI was missing details: nothing to fill.")
+            return
+        capped = papers[: metadata.MAX_PAPERS]
+        outcomes = metadata.papers_metadata_fill(capped)
+    except metadata.MetadataError as error:
+        messages.warning(request, f"The import is done, but no paper details were filled: {error}")
+        return
+    except Exception:  # the import has committed; a look-up problem must not turn it into an error page
+        logger.exception("Filling paper details after an import failed")
+        messages.warning(request, "The import is done, but the paper details could not be looked up. Try again later.")
+        return
+    filled = [outcome for outcome in outcomes if outcome.filled]
+    failed = [outcome for outcome in outcomes if outcome.error]
+    summary = f"Filled details of {len(filled)} of {len(capped)} paper(s) from arXiv / DOI."
+    if len(papers) > len(capped):
+        summary += (
+            f" Only the first {len(capped)} of {len(papers)} papers were looked up, so that the page answers quickly;"
+            f" fill the others from the paper list."
+        )
+    (messages.success if filled or not failed else messages.warning)(request, summary)
+    for outcome in failed:
+        messages.warning(request, f"{outcome.paper}: details not filled (the import stays). {outcome.error}")
+
+
 def import_view(request, model_admin):
     """GET: the upload form. POST: the dry run (``step=preview``) or the import itself (``step=confirm``)."""
     if not may_import(request.user):
@@ -161,6 +224,7 @@ def import_view(request, model_admin):
         form = ImportConfirmForm(request.POST)
         if form.is_valid():
             source, publish = form.cleaned_data["source"], form.cleaned_data["publish"]
+            fill = form.cleaned_data["fill_metadata"]
             try:
                 report = journey_import(source=source, publish=publish)
             except JourneyFormatError as error:
@@ -171,6 +235,8 @@ def import_view(request, model_admin):
                     messages.success(request, f"Imported the reading list: {len(report.changes)} change(s).")
                 else:
                     messages.info(request, "The reading list matches the curriculum already: nothing changed.")
+                if fill:  # only once the import is committed: a look-up can never undo it
+                    transaction.on_commit(lambda: fill_imported_papers(request, source), robust=True)
                 return HttpResponseRedirect(changelist_url)
         else:
             messages.error(request, " ".join(error for errors in form.errors.values() for error in errors))
@@ -178,11 +244,12 @@ def import_view(request, model_admin):
         upload_form = ImportUploadForm(request.POST, request.FILES)
         if upload_form.is_valid():
             source, publish = upload_form.cleaned_data["source"], upload_form.cleaned_data["publish"]
+            fill = upload_form.cleaned_data["fill_metadata"]
             preview = dry_run(source, publish=publish)
             if preview.error is None:
-                confirm_form = ImportConfirmForm(initial={"source": source, "publish": publish})
+                confirm_form = ImportConfirmForm(initial={"source": source, "publish": publish, "fill_metadata": fill})
             else:
-                upload_form = ImportUploadForm(initial={"text": source, "publish": publish})
+                upload_form = ImportUploadForm(initial={"text": source, "publish": publish, "fill_metadata": fill})
 
     opts = model_admin.model._meta
     context = {
