@@ -1,5 +1,3 @@
-import re
-
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -14,19 +12,9 @@ from members.services import invitation_create
 from readinggroup.settings import cache_settings
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.helpers import close_redis
+from tests.members.signup import SIGNUP, confirmation_path
 
 pytestmark = pytest.mark.django_db
-
-SIGNUP = {
-    "email": "grace@example.com",
-    "username": "grace",
-    "password1": "lovelace-engine-1843",
-    "password2": "lovelace-engine-1843",
-}
-
-
-def confirmation_link(message) -> str:
-    return re.search(r"https?://[^\s]+/accounts/confirm-email/[^\s]+", message.body).group(0)
 
 
 def test_sign_up_requires_email_verification_before_membership(client):
@@ -35,7 +23,7 @@ def test_sign_up_requires_email_verification_before_membership(client):
     assert not is_member(user)
     assert "Verify Your Email Address" in response.content.decode()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["grace@example.com"]
-    link = confirmation_link(mail.outbox[0])
+    link = confirmation_path(mail.outbox[0])
     client.post(link.split("testserver", 1)[-1])
     user = get_user_model().objects.get(username="grace")
     assert is_member(user)

@@ -1,7 +1,5 @@
 """Nobody can sit on someone else's address, and a borrowed session cannot swap the account's address."""
 
-import re
-
 import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
@@ -10,19 +8,9 @@ from django.urls import reverse
 
 from core.roles import is_member
 from tests.factories import TEST_PASSWORD, UserFactory
+from tests.members.signup import SIGNUP, confirmation_path
 
 pytestmark = pytest.mark.django_db
-
-OWNER_SIGNUP = {
-    "email": "grace@example.com",
-    "username": "grace",
-    "password1": "lovelace-engine-1843",
-    "password2": "lovelace-engine-1843",
-}
-
-
-def confirmation_path(message) -> str:
-    return re.search(r"https?://testserver(/accounts/confirm-email/[^\s]+)", message.body).group(1)
 
 
 def reauthenticate(client, password=TEST_PASSWORD):
@@ -33,7 +21,7 @@ def test_the_owner_signs_up_after_someone_else_claimed_their_address_unverified(
     squatter = UserFactory(username="squatter")
     # What "add email" did before one-address mode: an extra, unverified address on another account.
     EmailAddress.objects.create(user=squatter, email="grace@example.com", verified=False, primary=False)
-    client.post(reverse("account_signup"), OWNER_SIGNUP)
+    client.post(reverse("account_signup"), SIGNUP)
     owner = get_user_model().objects.get(username="grace")
     assert [message.to for message in mail.outbox] == [["grace@example.com"]]
     client.post(confirmation_path(mail.outbox[0]))
@@ -46,7 +34,7 @@ def test_the_owner_signs_up_after_someone_else_claimed_their_address_unverified(
 
 def test_a_verified_address_still_cannot_be_signed_up_again(client):
     UserFactory(username="taken", email="grace@example.com")
-    client.post(reverse("account_signup"), OWNER_SIGNUP)
+    client.post(reverse("account_signup"), SIGNUP)
     assert not get_user_model().objects.filter(username="grace").exists()
 
 
