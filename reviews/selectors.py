@@ -3,8 +3,8 @@
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Prefetch, Q, Window
-from django.db.models.functions import RowNumber
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 
 from core.roles import is_in_the_group, is_member, organisers_q
 from papers.models import Paper, ReviewScope
@@ -12,20 +12,31 @@ from reviews.models import Comment, Review
 from reviews.rules import readable_reviews_q, unlocked_scopes_q
 
 REVIEWS_PER_SCOPE_ON_WEEK_PAGE = 5
-VISIBLE_COMMENTS = Q(comments__deleted_at__isnull=True, comments__hidden_at__isnull=True)
-
-
 # Pages show an "organiser" badge next to organisers' names, asked in the same query as the rows.
 AUTHOR_IS_ORGANISER = ExpressionWrapper(organisers_q(via="author__"), output_field=BooleanField())
+# A review card shows the excerpt, never the Markdown or its HTML: lists leave those wide columns out.
+FULL_TEXT_COLUMNS = ("summary", "confusions", "questions", "summary_html", "confusions_html", "questions_html")
+
+
+def _visible_comment_count():
+    """Counted per listed review in a subquery, so a list never joins (and groups) every comment of every
+    review it considers: with a LIMIT, PostgreSQL counts only the rows it returns."""
+    visible = Comment.objects.filter(review=OuterRef("pk"), deleted_at__isnull=True, hidden_at__isnull=True)
+    return Coalesce(Subquery(visible.order_by().values("review").annotate(n=Count("pk")).values("n")), 0)
+
+
+def review_cards(queryset):
+    """What a review card shows of each review in ``queryset``."""
+    return (
+        queryset.select_related("author__profile", "scope__week")
+        .defer(*FULL_TEXT_COLUMNS)
+        .annotate(comment_count=_visible_comment_count(), author_is_organiser=AUTHOR_IS_ORGANISER)
+    )
 
 
 def readable_reviews(user):
     """Every review ``user`` may read in full, with what list pages show of it."""
-    return (
-        Review.objects.filter(readable_reviews_q(user))
-        .select_related("author__profile", "scope__week")
-        .annotate(comment_count=Count("comments", filter=VISIBLE_COMMENTS), author_is_organiser=AUTHOR_IS_ORGANISER)
-    )
+    return review_cards(Review.objects.filter(readable_reviews_q(user)))
 
 
 @dataclass
@@ -66,13 +77,16 @@ def week_review_panels(*, scopes: list[ReviewScope], user) -> list[ScopePanel]:
     for panel in panels.values():
         panel.unlocked = panel.scope.pk in unlocked
     if is_in_the_group(user):
-        others = readable_reviews(user).filter(scope__in=scopes, status=Review.Status.PUBLISHED)
+        others = Review.objects.filter(readable_reviews_q(user), scope__in=scopes, status=Review.Status.PUBLISHED)
         if user.is_authenticated:
             others = others.exclude(author=user)
-        # The newest few per scope, in one query whatever the number of scopes or reviews.
+        # The newest few per scope, ranked over narrow rows (ids, scope, dates) in a subquery of the one
+        # query that then reads the cards of the winners only, whatever the number of reviews or comments.
         newest_first = [F("published_at").desc(), F("pk").desc()]
-        others = others.annotate(rank=Window(RowNumber(), partition_by=F("scope_id"), order_by=newest_first))
-        for review in others.filter(rank__lte=REVIEWS_PER_SCOPE_ON_WEEK_PAGE).order_by("scope_id", "rank"):
+        ranked = others.annotate(rank=Window(RowNumber(), partition_by=F("scope_id"), order_by=newest_first))
+        winners = ranked.filter(rank__lte=REVIEWS_PER_SCOPE_ON_WEEK_PAGE).values("pk")
+        cards = review_cards(Review.objects.filter(pk__in=winners)).order_by("scope_id", "-published_at", "-pk")
+        for review in cards:
             panels[review.scope_id].reviews.append(review)
     return list(panels.values())
 
@@ -93,20 +107,34 @@ def review_for_page(*, pk: int) -> Review | None:
     )
 
 
+COMMENT_MAX_INDENT = 6
+
+
 def comment_tree(*, review: Review) -> list[Comment]:
-    """The review's comments as a tree: top-level comments, each with ``children`` in posting order."""
+    """The review's comments flat, in thread order (each reply right after its parent, siblings in posting order).
+
+    Each comment gets ``depth`` (0 for a top-level comment), ``indent`` (the depth capped at
+    ``COMMENT_MAX_INDENT``, for display), ``parent_comment`` (the comment it replies to, or None) and
+    ``thread`` (the index of its top-level comment). Built with an explicit stack: no recursion, any depth."""
     comments = list(
         Comment.objects.filter(review=review)
         .select_related("author__profile", "hidden_by")
         .annotate(author_is_organiser=AUTHOR_IS_ORGANISER)
         .order_by("created", "pk")
     )
+    by_pk = {comment.pk: comment for comment in comments}
     children: dict[int | None, list[Comment]] = defaultdict(list)
     for comment in comments:
-        children[comment.parent_id].append(comment)
-    for comment in comments:
-        comment.children = children.get(comment.pk, [])
-    return children.get(None, [])
+        children[comment.parent_id if comment.parent_id in by_pk else None].append(comment)
+    ordered: list[Comment] = []
+    stack = [(comment, 0, thread) for thread, comment in reversed(list(enumerate(children[None])))]
+    while stack:
+        comment, depth, thread = stack.pop()
+        comment.depth, comment.indent, comment.thread = depth, min(depth, COMMENT_MAX_INDENT), thread
+        comment.parent_comment = by_pk.get(comment.parent_id)
+        ordered.append(comment)
+        stack.extend((reply, depth + 1, thread) for reply in reversed(children.get(comment.pk, [])))
+    return ordered
 
 
 def member_published_reviews(*, member, viewer):
