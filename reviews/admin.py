@@ -9,6 +9,8 @@ class ReviewAdmin(admin.ModelAdmin):
     list_display = ["__str__", "author", "status", "published_at", "edited_at"]
     list_filter = ["status", "scope__week"]
     search_fields = ["author__username", "summary", "confusions", "questions"]
+    # Counting every review for "N results of M" on each page view costs more than the page itself.
+    show_full_result_count = False
     list_select_related = ["author", "scope__week"]
     readonly_fields = ["scope", "author", "summary", "confusions", "questions", "status", "published_at", "edited_at"]
     fields = readonly_fields
@@ -26,6 +28,7 @@ class CommentAdmin(admin.ModelAdmin):
     list_display = ["__str__", "author", "created", "hidden", "deleted"]
     list_filter = ["hidden_at", "deleted_at"]
     search_fields = ["author__username", "body"]
+    show_full_result_count = False
     list_select_related = ["author", "review"]
     readonly_fields = ["review", "author", "parent", "body", "edited_at", "deleted_at", "hidden_at", "hidden_by"]
     fields = readonly_fields

@@ -40,6 +40,8 @@ class Review(RenderedMarkdownModel):
 
     class Meta:
         ordering = ["-published_at", "-created"]
+        # The order lists and the admin sort by, so a page of the newest needs no sort of every review.
+        indexes = [models.Index(fields=["-published_at", "-created"], name="review_newest_first")]
         constraints = [
             models.UniqueConstraint(fields=["scope", "author"], name="review_one_per_member_per_scope"),
             models.CheckConstraint(
@@ -117,6 +119,7 @@ class Comment(RenderedMarkdownModel):
 
     class Meta:
         ordering = ["created", "pk"]
+        indexes = [models.Index(fields=["created", "id"], name="comment_oldest_first")]
 
     def __str__(self):
         return f"Comment by {self.author} on review {self.review_id}"
