@@ -44,7 +44,8 @@ def comment_create(request, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, "Your reply is posted." if parent else "Your comment is posted.")
-            return redirect(f"{review.get_absolute_url()}#comment-{comment.pk}")
+            # ?comment= opens the page of the discussion that holds it, which need not be the first.
+            return redirect(f"{review.get_absolute_url()}?comment={comment.pk}#comment-{comment.pk}")
     return render(request, "reviews/comment_form.html", context, status=400)
 
 

@@ -16,6 +16,7 @@ from reviews.rules import scope_refusal
 from reviews.views.refusals import refuse, require, review_or_refusal, scope_or_404
 
 REVIEWS_PER_PAGE = 10
+COMMENT_THREADS_PER_PAGE = 50
 
 
 @require_safe
@@ -38,13 +39,41 @@ def review_detail(request, pk: int):
     return refusal or _render_review(request, review, CommentForm())
 
 
+def _requested_pk(request, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
 def _render_review(request, review, comment_form, status=200):
+    """The review and one page of its discussion (``COMMENT_THREADS_PER_PAGE`` top-level threads with all
+    their replies). ``?reply=<pk>`` or ``?comment=<pk>`` shows the page holding that comment; ``?reply``
+    also points the page's single comment form at it, for browsers without script."""
     user = request.user
+    comments = selectors.comment_tree(review=review)
+    by_pk = {comment.pk: comment for comment in comments}
+    reply_to = by_pk.get(_requested_pk(request, "reply"))
+    if reply_to is not None and (reply_to.is_tombstone or reply_to.is_hidden):
+        reply_to = None
+    target = reply_to or by_pk.get(_requested_pk(request, "comment"))
+    threads: list[list] = []
+    for comment in comments:
+        if comment.depth == 0:
+            threads.append([])
+        threads[-1].append(comment)
+    paginator = Paginator(threads, COMMENT_THREADS_PER_PAGE)
+    page_obj = paginator.get_page(
+        target.thread // COMMENT_THREADS_PER_PAGE + 1 if target is not None else request.GET.get("page")
+    )
+    if reply_to is not None and not comment_form.is_bound:
+        comment_form = CommentForm(initial={"parent": reply_to.pk})
+        comment_form.fields["body"].label = "Your reply"
     context = {
         "review": review,
         "week": review.scope.week,
         "papers": list(review.scope.papers.all()),
-        "comments": selectors.comment_tree(review=review),
+        "comments": [comment for thread in page_obj for comment in thread],
+        "page_obj": page_obj,
+        "reply_to": reply_to,
         "comment_form": comment_form,
         "can_edit": rules.test_rule("reviews.edit_review", user, review),
         "can_comment": rules.test_rule("reviews.comment", user, review),

@@ -78,8 +78,9 @@ def test_member_previews_a_comment_and_a_reply_before_posting(page, sign_in, sco
     page.get_by_role("button", name="Post comment").click()
     expect(page.locator(".comment-body em")).to_have_text("weight sharing")
 
-    page.get_by_text("Reply", exact=True).click()
-    reply = page.get_by_label("Your reply to ada")
+    page.get_by_role("link", name="Reply", exact=True).click()
+    expect(page.locator("#reply-context")).to_contain_text("Replying to ada")
+    reply = page.get_by_label("Your reply")
     reply.fill("A **reply**")
     editor_of(page, reply).get_by_role("tab", name="Preview").click()
     expect(editor_of(page, reply).get_by_role("tabpanel", name="Preview").locator("strong")).to_have_text("reply")

@@ -7,8 +7,8 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.services import profile_update
-from reviews.models import Review
-from tests.factories import PaperFactory, ReviewFactory, ReviewScopeFactory, UserFactory, WeekFactory
+from reviews.models import Comment, Review
+from tests.factories import CommentFactory, PaperFactory, ReviewFactory, ReviewScopeFactory, UserFactory, WeekFactory
 
 
 @pytest.fixture
@@ -67,10 +67,10 @@ def test_new_member_signs_up_writes_publishes_and_discusses(page, week_with_a_re
     page.get_by_label("Comment").fill("Great point about *weight sharing*.")
     page.get_by_role("button", name="Post comment").click()
     expect(page.locator(".comment-body em")).to_have_text("weight sharing")
-    page.get_by_text("Reply", exact=True).click()
-    page.get_by_label("Your reply to grace").fill("Answering my own question: yes.")
+    page.get_by_role("link", name="Reply", exact=True).click()
+    page.get_by_label("Your reply").fill("Answering my own question: yes.")
     page.get_by_role("button", name="Post reply").click()
-    expect(page.locator(".replies .comment-body")).to_have_text("Answering my own question: yes.")
+    expect(page.locator(".comment-reply .comment-body")).to_have_text("Answering my own question: yes.")
     screenshot("discussion")
     assert Review.objects.get(author__username="grace").is_published
 
@@ -121,3 +121,50 @@ def test_text_survives_a_save_that_never_reached_the_site(page, sign_in, week_wi
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text(re.compile("Draft saved at"))).to_be_visible()
     assert page.evaluate("Object.keys(localStorage).length") == 0  # saved on the site: the copy is gone
+
+
+def test_reply_link_points_the_one_form_at_the_comment_and_the_reply_lands_under_it(
+    page, sign_in, week_with_a_review, screenshot
+):
+    member = UserFactory(username="ada")
+    alan_review = Review.objects.get(author__username="alan")
+    ReviewFactory(scope=alan_review.scope, author=member)
+    first = CommentFactory(review=alan_review, author__username="kurt", body="First thread")
+    CommentFactory(review=alan_review, body="Second thread")
+    sign_in(page, member)
+    page.goto(alan_review.get_absolute_url())
+    expect(page.locator("form#reply-form")).to_have_count(1)
+    expect(page.locator("#reply-context")).to_be_hidden()
+
+    page.locator(f"#comment-{first.pk}").get_by_role("link", name="Reply", exact=True).click()
+    expect(page.locator("#reply-context")).to_contain_text("Replying to kurt")
+    expect(page.get_by_label("Your reply")).to_be_focused()
+    assert "reply=" not in page.url  # the script pointed the form in place, without a reload
+    page.get_by_label("Your reply").fill("An answer to the *first* thread.")
+    screenshot("replying")
+    page.get_by_role("button", name="Post reply").click()
+
+    expect(page.get_by_text("Your reply is posted.")).to_be_visible()
+    reply = Comment.objects.get(parent=first)
+    items = page.locator(".comment-thread > li.comment")
+    expect(items).to_have_count(3)
+    expect(items.nth(1)).to_have_attribute("id", f"comment-{reply.pk}")  # right under the comment it answers
+    expect(items.nth(1)).to_have_class(re.compile(r"comment-indent-1"))
+    expect(items.nth(1).locator(".comment-body em")).to_have_text("first")
+    expect(items.nth(2)).to_contain_text("Second thread")
+
+
+def test_cancelling_a_reply_posts_a_new_comment_instead(page, sign_in, week_with_a_review):
+    member = UserFactory(username="ada")
+    alan_review = Review.objects.get(author__username="alan")
+    ReviewFactory(scope=alan_review.scope, author=member)
+    first = CommentFactory(review=alan_review, body="First thread")
+    sign_in(page, member)
+    page.goto(alan_review.get_absolute_url())
+    page.locator(f"#comment-{first.pk}").get_by_role("link", name="Reply", exact=True).click()
+    page.get_by_role("link", name="Cancel reply").click()
+    expect(page.locator("#reply-context")).to_be_hidden()
+    page.get_by_label("Comment").fill("A thread of its own.")
+    page.get_by_role("button", name="Post comment").click()
+    expect(page.get_by_text("Your comment is posted.")).to_be_visible()
+    assert Comment.objects.get(body="A thread of its own.").parent is None

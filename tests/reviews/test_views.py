@@ -122,9 +122,10 @@ def test_comment_and_reply_on_a_readable_review(client, member, published_review
     parent = Comment.objects.get()
     response = client.post(url, {"body": "Replying to myself", "parent": parent.pk}, follow=True)
     content = response.content.decode()
-    assert Comment.objects.get(parent=parent).body == "Replying to myself"
+    reply = Comment.objects.get(parent=parent)
+    assert reply.body == "Replying to myself"
     assert "<em>summary</em>" in content and "Replying to myself" in content
-    assert 'class="replies"' in content
+    assert f'class="comment comment-indent-1 comment-reply" id="comment-{reply.pk}"' in content
 
 
 def test_comment_preview_without_script_shows_it_rendered_and_saves_nothing(client, member, published_review):
