@@ -70,10 +70,11 @@ def _changed(sender, **kwargs):
     transaction.on_commit(bump_content_version, robust=True)
 
 
-def invalidate_on_changes_to(app_config) -> None:
-    """Every saved or deleted row of the app's models (and their many-to-many links) bumps the version;
-    each app whose rows show on cached pages calls this from its ``AppConfig.ready``."""
-    for model in app_config.get_models():
+def invalidate_on_changes_to(app_config, models=None) -> None:
+    """Every saved or deleted row of the app's models (or of ``models``, those of them that show on
+    pages) and their many-to-many links bumps the version; each app whose rows show on cached pages
+    calls this from its ``AppConfig.ready``."""
+    for model in models if models is not None else app_config.get_models():
         uid = f"pagecache-{model._meta.label}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")

@@ -26,10 +26,14 @@ def admin_view_on_site(request, content_type_id: int, object_id: str):
     lives, or that it exists at all (a draft's id, an unpublished week's number). Here the object must be
     one the admin would show this user: a model they may view, and a row its admin lists for them.
     Anything else is the same 404 as an id that does not exist."""
-    content_type = ContentType.objects.filter(pk=content_type_id).first()
-    model = content_type.model_class() if content_type else None
-    model_admin = admin.site._registry.get(model) if model else None
-    if model_admin is None or not (request.user.is_active and request.user.is_staff):
+    if not (request.user.is_active and request.user.is_staff):
+        raise Http404("No such object.")
+    try:
+        model = ContentType.objects.get_for_id(content_type_id).model_class()
+        model_admin = admin.site.get_model_admin(model) if model is not None else None
+    except (ContentType.DoesNotExist, admin.sites.NotRegistered):
+        model_admin = None
+    if model_admin is None:
         raise Http404("No such object.")
     if not model_admin.has_view_permission(request):
         raise Http404("No such object.")

@@ -1,5 +1,6 @@
 from allauth.account import forms as allauth_forms
 from django import forms
+from django.core.exceptions import ValidationError
 
 from members.models import Profile
 from members.names import display_name_clean
@@ -15,9 +16,17 @@ class ProfileForm(forms.ModelForm):
             "cannot look like another member's name or username."
         }
 
-    def clean_display_name(self) -> str:
-        """The same checks as ``profile_update``, shown on the field (the typed text stays in it)."""
-        return display_name_clean(self.cleaned_data["display_name"], user=getattr(self.instance, "user", None))
+    def clean(self):
+        """The same checks as ``profile_update``, shown on the field (the typed text stays in it). In the
+        admin the form also chooses the profile's user, so the name is checked against that user's."""
+        cleaned = super().clean()
+        user = cleaned.get("user") or getattr(self.instance, "user", None)
+        if "display_name" in cleaned:
+            try:
+                cleaned["display_name"] = display_name_clean(cleaned["display_name"], user=user)
+            except ValidationError as error:
+                self.add_error("display_name", error)
+        return cleaned
 
 
 class LoginForm(allauth_forms.LoginForm):

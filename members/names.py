@@ -15,7 +15,7 @@ from functools import cache
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, RegexValidator
+from django.core.validators import RegexValidator
 
 from members.models import Profile
 
@@ -164,6 +164,5 @@ USERNAME_VALIDATORS = [
         "Use only the letters A-Z and a-z, digits, and the characters . _ - in a username.",
         code="invalid_username",
     ),
-    MaxLengthValidator(150),
     username_not_confusable,
 ]

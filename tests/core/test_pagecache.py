@@ -7,6 +7,7 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
 from core.pagecache import cache_page_for_visitors
+from members.models import Invitation
 from papers.models import Paper
 from papers.services import journey_import
 from tests.factories import PaperFactory, ReviewFactory, ReviewScopeFactory, WeekFactory
@@ -117,3 +118,11 @@ def test_a_response_that_sets_a_cookie_is_never_stored():
     assert len(calls) == 2
     assert (first.content, second.content) == (b"rendered 1", b"rendered 2")
     assert second.cookies["tracking"].value == "2"
+
+
+def test_an_invitation_leaves_cached_pages_alone(client, week, django_assert_num_queries):
+    """Invitations show on no page, so sending one does not make every visitor's page render again."""
+    client.get("/weeks/4/")
+    Invitation.objects.create(email="new@example.com", token="a-token", invited_by=None)
+    with django_assert_num_queries(0):
+        client.get("/weeks/4/")

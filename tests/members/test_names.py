@@ -161,3 +161,12 @@ def test_organisers_cannot_give_a_member_an_impersonating_name_in_the_admin(clie
     assert response.status_code == 200 and "too close" in response.content.decode()
     profile.refresh_from_db()
     assert profile.display_name == "Member"
+
+
+@pytest.mark.django_db
+def test_an_organiser_adding_a_profile_may_give_the_member_their_own_username(client, organiser):
+    ada = UserFactory(username="ada")
+    client.force_login(organiser)
+    response = client.post(reverse("admin:members_profile_add"), {"user": ada.pk, "display_name": "Ada", "bio": ""})
+    assert response.status_code == 302
+    assert Profile.objects.get(user=ada).display_name == "Ada"
