@@ -39,7 +39,7 @@ class StartupChecksMiddleware:
         global _checked
         if not _checked:
             _checked = True
-            from core.pagecache import check_pages_cannot_evict_counters
+            from core.cache_checks import check_pages_cannot_evict_counters
 
             for message in check_pages_cannot_evict_counters():
                 logger.warning("%s", message)

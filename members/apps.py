@@ -7,12 +7,11 @@ class MembersConfig(AppConfig):
     verbose_name = "Members and invitations"
 
     def ready(self):
-        from core import pagecache
+        from members import page_versions
 
         # Permissions exist only once migrate has run, so the organisers' group is refreshed then.
         post_migrate.connect(_ensure_organisers_group, dispatch_uid="members-organisers-group")
-        # Display names show on cached pages.
-        pagecache.invalidate_on_changes_to(self, models=[self.get_model("Profile")])
+        page_versions.track_accounts(self.get_model("Profile"))
 
 
 def _ensure_organisers_group(sender, using, **kwargs):

@@ -6,6 +6,8 @@ class PapersConfig(AppConfig):
     verbose_name = "Curriculum"
 
     def ready(self):
-        from core import pagecache
+        from core import versions
 
-        pagecache.invalidate_on_changes_to(self)
+        # The curriculum shows on every page.
+        for model in self.get_models():
+            versions.track(model, lambda row: [versions.SITE])

@@ -1,19 +1,20 @@
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from core.pagecache import cache_page_for_visitors
+from core import versions
+from core.pagecache import cache_page
 from papers import selectors
 
 
 @require_safe
-@cache_page_for_visitors
+@cache_page
 def home(request):
     schedule = selectors.schedule_for(user=request.user)
     return render(request, "papers/home.html", {"schedule": schedule})
 
 
 @require_safe
-@cache_page_for_visitors
+@cache_page(depends_on=lambda number, position: [versions.week(number)])
 def paper_detail(request, number: int, position: int):
     paper = selectors.paper_for_page(number=number, position=position, user=request.user)
     resources = selectors.group_resources(list(paper.resources.all()))

@@ -6,6 +6,9 @@ class ReviewsConfig(AppConfig):
     verbose_name = "Reviews and discussion"
 
     def ready(self):
-        from core import pagecache
+        from core import versions
+        from reviews import page_versions
 
-        pagecache.invalidate_on_changes_to(self)
+        versions.track(self.get_model("Review"), page_versions.of_review)
+        versions.track(self.get_model("Comment"), page_versions.of_comment)
+        versions.track(self.get_model("ReadingChoice"), page_versions.of_reading_choice)

@@ -6,9 +6,11 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from core.pagecache import cache_page_for_visitors
+from core import versions
+from core.pagecache import cache_page, keep_until
 from papers import selectors as curriculum
 from reviews import selectors
 from reviews.forms import CommentForm
@@ -19,11 +21,16 @@ REVIEWS_PER_PAGE = 10
 COMMENT_THREADS_PER_PAGE = 50
 
 
+def _of_week(number, **kwargs) -> list[str]:
+    return [versions.week(number)]
+
+
 @require_safe
-@cache_page_for_visitors
+@cache_page(depends_on=_of_week)
 def week_detail(request, number: int):
     """The week page: the curriculum (papers, resources) and, per review scope, the reviews the user may read."""
     page = curriculum.week_page(number=number, user=request.user)
+    keep_until(request, _future(page.week.meeting_at))
     panels = selectors.week_review_panels(scopes=page.scopes, user=request.user)
     context = {
         "page": page,
@@ -34,9 +41,18 @@ def week_detail(request, number: int):
 
 
 @require_safe
+@cache_page(depends_on=lambda pk: [versions.review(pk)])
 def review_detail(request, pk: int):
     review, refusal = review_or_refusal(request, pk)
-    return refusal or _render_review(request, review, CommentForm())
+    if refusal is not None:
+        return refusal
+    keep_until(request, _future(review.scope.week.meeting_at))
+    return _render_review(request, review, CommentForm())
+
+
+def _future(moment):
+    """``moment`` if it is still to come: the write-first rule lifts at the week's meeting."""
+    return moment if moment is not None and moment > timezone.now() else None
 
 
 def _requested_pk(request, name: str) -> int | None:
@@ -82,12 +98,14 @@ def _render_review(request, review, comment_form, status=200):
 
 
 @require_safe
+@cache_page(depends_on=_of_week)
 def scope_reviews(request, number: int, position: int):
     """Every readable review of one review scope, for when the week page lists only the newest."""
     scope = scope_or_404(request.user, number, position)
     refusal = scope_refusal(request.user, scope)
     if refusal is not None:
         return refuse(request, refusal, scope=scope)
+    keep_until(request, _future(scope.week.meeting_at))
     page = Paginator(selectors.scope_reviews(scope=scope, user=request.user), REVIEWS_PER_PAGE).get_page(
         request.GET.get("page")
     )

@@ -9,8 +9,9 @@ from django.core.management.base import SystemCheckError
 from django.test import RequestFactory
 from django.utils.module_loading import import_string
 
-from core import pagecache
-from core.pagecache import cache_page_for_visitors, check_pages_cannot_evict_counters
+from core import cache_checks, versions
+from core.cache_checks import check_pages_cannot_evict_counters
+from core.pagecache import cache_page
 from readinggroup.settings import cache_settings
 from tests.factories import PaperFactory, ReviewScopeFactory, WeekFactory
 from tests.helpers import close_redis
@@ -63,29 +64,41 @@ def test_signed_in_members_are_redirected_to_the_canonical_url_too(client, week,
     assert client.get("/weeks/03/")["Location"] == "/weeks/3/"
 
 
-def test_a_full_page_cache_renders_pages_without_keeping_them(client, week, monkeypatch):
-    """Under maxmemory-policy noeviction a full Redis refuses writes: visitors still get their pages."""
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_a_full_page_cache_renders_pages_without_keeping_them(client, week, member, monkeypatch, signed_in):
+    """Under maxmemory-policy noeviction a full Redis refuses writes: everyone still gets their pages."""
+    real = caches["pages"]
 
     class Full:
         def __getattr__(self, name):
+            if name in {"get", "get_many"}:
+                return getattr(real, name)
+
             def refuse(*args, **kwargs):
                 raise OSError("OOM command not allowed when used memory > 'maxmemory'")
 
             return refuse
 
-    monkeypatch.setattr(pagecache, "_cache", Full)
-    logging.getLogger("core.pagecache").setLevel(logging.CRITICAL)
+    if signed_in:
+        client.force_login(member)
+    monkeypatch.setattr(versions, "cache", Full)
+    loggers = [logging.getLogger(name) for name in ("core.pagecache", "core.cached_auth", "core.versions")]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
     try:
-        response = client.get("/weeks/3/")
+        responses = [client.get("/weeks/3/") for _ in range(2)]
     finally:
-        logging.getLogger("core.pagecache").setLevel(logging.NOTSET)
-    assert response.status_code == 200 and "LeNet" in response.content.decode()
+        for logger in loggers:
+            logger.setLevel(logging.NOTSET)
+    assert [response.status_code for response in responses] == [200, 200]
+    assert "LeNet" in responses[1].content.decode()
+    assert ('href="/members/member/"' in responses[1].content.decode()) is signed_in
 
 
 def test_a_view_called_without_the_resolver_still_caches_its_canonical_url(db):
     calls = []
 
-    @cache_page_for_visitors
+    @cache_page
     def view(request, number):
         calls.append(number)
         from django.http import HttpResponse
@@ -124,7 +137,7 @@ def test_pages_can_have_a_redis_instance_of_their_own():
     ],
 )
 def test_the_check_warns_when_pages_could_evict_counters(settings, monkeypatch, counters, pages, policy, ids):
-    monkeypatch.setattr(pagecache, "redis_eviction_policy", lambda location: policy)
+    monkeypatch.setattr(cache_checks, "redis_eviction_policy", lambda location: policy)
     settings.CACHES = cache_settings(counters, pages)
     assert [message.id for message in check_pages_cannot_evict_counters()] == ids
 
@@ -135,17 +148,17 @@ def test_the_check_warns_when_both_share_one_local_store(settings):
     assert [message.id for message in check_pages_cannot_evict_counters()] == ["core.W001"]
 
 
-def test_the_check_runs_with_manage_py_check(settings, monkeypatch):
-    monkeypatch.setattr(pagecache, "redis_eviction_policy", lambda location: "allkeys-lru")
+def test_the_check_runs_with_manage_py_check_deploy(settings, monkeypatch):
+    monkeypatch.setattr(cache_checks, "redis_eviction_policy", lambda location: "allkeys-lru")
     settings.CACHES = cache_settings("redis://127.0.0.1:6379/12")  # only the configuration is looked at
     with pytest.raises(SystemCheckError, match="core.W001"):
-        call_command("check", "--fail-level", "WARNING")
+        call_command("check", "--deploy", "--fail-level", "WARNING")
 
 
 def test_the_check_is_logged_when_a_worker_starts(settings, monkeypatch, caplog):
     from core import middleware
 
-    monkeypatch.setattr(pagecache, "redis_eviction_policy", lambda location: "allkeys-lru")
+    monkeypatch.setattr(cache_checks, "redis_eviction_policy", lambda location: "allkeys-lru")
     monkeypatch.setattr(middleware, "_checked", False)
     settings.CACHES = cache_settings("redis://127.0.0.1:6379/12")
     from django.core.handlers.wsgi import WSGIHandler
@@ -163,7 +176,7 @@ def test_the_policy_is_read_from_a_real_redis():
         pytest.skip(f"no Redis on 127.0.0.1:6379: {error}")
     finally:
         close_redis(backend)
-    policy = pagecache.redis_eviction_policy("redis://127.0.0.1:6379/13")
+    policy = cache_checks.redis_eviction_policy("redis://127.0.0.1:6379/13")
     assert policy is None or policy in {
         "noeviction",
         "allkeys-lru",
@@ -174,4 +187,4 @@ def test_the_policy_is_read_from_a_real_redis():
         "volatile-random",
         "volatile-ttl",
     }
-    assert pagecache.redis_eviction_policy("redis://127.0.0.1:1/0") is None
+    assert cache_checks.redis_eviction_policy("redis://127.0.0.1:1/0") is None

@@ -6,7 +6,7 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from core.pagecache import cache_page_for_visitors
+from core.pagecache import cache_page
 from members.models import Invitation
 from papers.models import Paper
 from papers.services import journey_import
@@ -106,7 +106,7 @@ def test_a_lost_version_never_revives_old_pages(client, week):
 def test_a_response_that_sets_a_cookie_is_never_stored():
     calls = []
 
-    @cache_page_for_visitors
+    @cache_page
     def view_setting_a_cookie(request):
         calls.append(request)
         response = HttpResponse(f"rendered {len(calls)}")

@@ -1,0 +1,23 @@
+"""Which cached pages a review, comment or reading choice shows on (``core.versions``): its week's, its
+review's, and, for what decides the write-first rule, its member's own."""
+
+from core import versions
+from papers.models import ReviewScope
+from reviews.models import Review
+
+
+def _week_of_scope(scope_id) -> str:
+    return versions.week(ReviewScope.objects.filter(pk=scope_id).values_list("week__number", flat=True).first())
+
+
+def of_review(review) -> list[str]:
+    return [_week_of_scope(review.scope_id), versions.review(review.pk), versions.member(review.author_id)]
+
+
+def of_comment(comment) -> list[str]:
+    number = Review.objects.filter(pk=comment.review_id).values_list("scope__week__number", flat=True).first()
+    return [versions.week(number), versions.review(comment.review_id)]
+
+
+def of_reading_choice(choice) -> list[str]:
+    return [_week_of_scope(choice.scope_id), versions.member(choice.member_id)]
