@@ -23,10 +23,12 @@ endef
 
 .PHONY: help
 help:
-	@echo "make run    set up .venv, migrate, load the demo journey and serve on http://$(HOST):$(PORT)"
-	@echo "make test   run the whole test suite (browser tests need $(CHROMIUM))"
-	@echo "make lint   ruff, the import-linter layer contracts and the template-direction test"
-	@echo "make loadtest / make bench   load, fault and benchmark runs (see docs/performance.md)"
+	@echo "make run          set up .venv, migrate, load the demo journey and serve on http://$(HOST):$(PORT)"
+	@echo "make test         run the whole test suite (browser tests need $(CHROMIUM))"
+	@echo "make lint         ruff, the import-linter layer contracts and the template-direction test"
+	@echo "make loadtest     mixed load, then the same while PostgreSQL restarts (see docs/performance.md)"
+	@echo "make bench        pages vs two baselines (hello, signed-in hello) in one gunicorn; worker memory"
+	@echo "make bench-scale  server time, queries, bytes and plans of every page on 100k reviews, 1M comments"
 
 $(VENV)/.python-ok:
 	@if [ -x "$(PY)" ] && "$(PY)" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then :; else \
@@ -73,6 +75,10 @@ loadtest: install
 .PHONY: bench
 bench: install
 	$(PY) -m tools.perf bench
+
+.PHONY: bench-scale
+bench-scale: install
+	$(PY) -m tools.perf bench --scale
 
 .PHONY: lint
 lint: install

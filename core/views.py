@@ -14,6 +14,14 @@ def health(request):
 
 
 @require_safe
+def session_check(request):
+    """The benchmark's signed-in baseline: loads the session and the user, and nothing else. Answers the
+    same few bytes to members and visitors, so it tells nothing about who asked."""
+    _ = request.user.is_authenticated  # asking is the point: it loads the session, then the user
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@require_safe
 def favicon(request):
     """Browsers ask for /favicon.ico on pages that name no icon (the admin's): send them to ours."""
     return redirect(static("favicon.svg"), permanent=True)

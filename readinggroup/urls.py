@@ -12,6 +12,7 @@ admin.site.index_title = "Schedule the curriculum"
 urlpatterns = [
     path("favicon.ico", core_views.favicon, name="favicon"),
     path("health/", core_views.health, name="health"),
+    path("health/session/", core_views.session_check, name="health_session"),
     # Admin sign-in goes through the site's own, rate-limited sign-in.
     path(
         "admin/login/",

@@ -129,6 +129,7 @@ SITE = {
     "papers:paper_detail": Cell(lambda w: {"number": w.week.number, "position": 1}, same(200), same(405)),
     "favicon": Cell(NO_ARGS, same(301), same(405)),
     "health": Cell(NO_ARGS, same(200), same(405)),
+    "health_session": Cell(NO_ARGS, same(200), same(405)),
     "admin_login_redirect": Cell(NO_ARGS, same(302), same(302)),
     "members:profile_edit": Cell(
         NO_ARGS, row(302, 200, 200, 200, 200, 200, 200), row(302, 302, 302, 302, 302, 302, 302)

@@ -18,6 +18,7 @@ URL_OWNERS = {
     "papers:paper_detail": "tests/papers/test_views.py",
     "favicon": "tests/test_project.py",
     "health": "tests/test_project.py",
+    "health_session": "tests/core/test_session_check.py",
     "admin_view_on_site": "tests/test_authorisation_matrix.py",
     "admin_login_redirect": "tests/members/test_accounts.py",
     "members:profile_edit": "tests/members/test_accounts.py",

@@ -1,219 +1,51 @@
 """Load, fault and benchmark runs against a throwaway PostgreSQL cluster and gunicorn.
 
-    python -m tools.perf loadtest   # `make loadtest`
-    python -m tools.perf bench      # `make bench`
+    python -m tools.perf loadtest         # `make loadtest`
+    python -m tools.perf bench            # `make bench`: wrk against one gunicorn, small data
+    python -m tools.perf bench --scale    # `make bench-scale`: 100,000 reviews, 1,000,000 comments
 
-Nothing here touches the machine's own database service: each run creates a cluster in a temporary
-folder with initdb (as the ``postgres`` user when run as root), on a free port on 127.0.0.1, and
-removes it afterwards. Load goes only to 127.0.0.1, for a bounded time.
+The clusters, Redis and gunicorn come from ``tools.perf.infra``; ``bench`` is in ``tools.perf.bench``,
+``bench --scale`` in ``tools.perf.scale``; the load and restart run is here.
 """
 
-import contextlib
+import argparse
 import json
-import os
-import platform
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-PYTHON = sys.executable
-WRK_SCRIPT = Path(__file__).resolve().parent / "wrk.lua"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def pg_bindir() -> Path:
-    with contextlib.suppress(FileNotFoundError, subprocess.CalledProcessError):
-        return Path(
-            subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
-        )
-    candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin"))
-    if not candidates:
-        raise SystemExit("PostgreSQL server binaries (initdb, pg_ctl) not found: apt-get install postgresql")
-    return candidates[-1]
+from tools.perf.bench import bench
+from tools.perf.infra import (
+    PYTHON,
+    ROOT,
+    Cluster,
+    Redis,
+    ensure_wrk,
+    gunicorn,
+    last_json_line,
+    machine,
+    manage,
+    production_env,
+    run,
+    wrk,
+)
+from tools.perf.scale import scale_bench
 
 
-class Cluster:
-    """A PostgreSQL cluster of our own, in a temporary folder, on a free port."""
-
-    def __init__(self):
-        self.bindir = pg_bindir()
-        self.port = free_port()
-        self.dir = Path(tempfile.mkdtemp(prefix="readinggroup-pg-"))
-        self.data = self.dir / "data"
-        self.as_user = []
-        if os.geteuid() == 0:  # initdb refuses to run as root
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-            shutil.chown(self.dir, "postgres", "postgres")
-
-    def _run(self, *command, check=True):
-        return subprocess.run([*self.as_user, *command], check=check, capture_output=True, text=True)
-
-    def start(self):
-        self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync")
-        self._pg_ctl("start", "-w")
-        self._run(str(self.bindir / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "perf")
-        return self
-
-    def _pg_ctl(self, action, *extra, check=True):
-        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1 -c max_connections=200"
-        return self._run(
-            str(self.bindir / "pg_ctl"), "-D", str(self.data), "-l", str(self.dir / "log"), "-o", options, action,
-            *extra, check=check,
-        )  # fmt: skip
-
-    def restart(self):
-        self._pg_ctl("restart", "-m", "fast", "-w")
-
-    def stop(self):
-        self._pg_ctl("stop", "-m", "immediate", check=False)
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    @property
-    def url(self) -> str:
-        return f"postgres://postgres@127.0.0.1:{self.port}/perf"
-
-
-class Redis:
-    """A Redis of our own for the shared cache, when the machine has redis-server; else the database cache."""
-
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
-
-    def start(self):
-        if shutil.which("redis-server"):
-            self.process = subprocess.Popen(
-                ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            )  # fmt: skip
-            for _ in range(50):
-                with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port), timeout=0.2):
-                    break
-                time.sleep(0.1)
-        return self
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0" if self.process else ""
-
-    def stop(self):
-        if self.process:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-
-
-def production_env(cluster: Cluster, redis: "Redis | None" = None) -> dict:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k not in {"DATABASE_URL", "REDIS_URL"}
-    }
-    env.update(
-        DJANGO_SETTINGS_MODULE="readinggroup.settings",  # for manage.py, gunicorn and tools.perf.seed/queries
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost",
-        DJANGO_SECURE_SSL_REDIRECT="0",  # plain HTTP on loopback; everything else as in production
-        DATABASE_URL=cluster.url,
-        DJANGO_LOG_LEVEL="WARNING",
-    )
-    if redis is not None and redis.url:
-        env["REDIS_URL"] = redis.url
-    return env
-
-
-def run(env, *args) -> str:
-    """Runs ``python ARGS`` in the project folder with ``env``; returns what it printed."""
-    result = subprocess.run([PYTHON, *args], cwd=ROOT, env=env, capture_output=True, text=True)
-    if result.returncode:
-        raise SystemExit(f"{' '.join(args)} failed:\n{result.stderr}")
-    return result.stdout
-
-
-def manage(env, *args) -> str:
-    return run(env, "manage.py", *args)
-
-
-def last_json_line(output: str):
-    return json.loads(output.strip().splitlines()[-1])
-
-
-def prepare(env, scale=1) -> dict:
+def prepare(env, scale=1, *seed_args) -> dict:
+    """Migrates, collects static files and seeds (``seed_args`` go to ``tools.perf.seed``); returns the
+    seed's targets."""
     manage(env, "migrate", "--noinput")
     manage(env, "createcachetable")
     manage(env, "collectstatic", "--noinput")
     # --i-know: production settings (no DEBUG) on the throwaway database this harness created.
-    return last_json_line(run(env, "-m", "tools.perf.seed", "--scale", str(scale), "--i-know"))
-
-
-@contextlib.contextmanager
-def gunicorn(env, workers: int):
-    port = free_port()
-    log = tempfile.NamedTemporaryFile(prefix="readinggroup-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115 (gunicorn writes to it until the run ends)
-    process = subprocess.Popen(
-        [PYTHON, "-m", "gunicorn", "readinggroup.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--access-logfile", "/dev/null", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=log,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        with contextlib.suppress(OSError):
-            urllib.request.urlopen(f"{base}/health/", timeout=1)
-            break
-        time.sleep(0.1)
-    else:
-        process.kill()
-        raise SystemExit(f"gunicorn did not start:\n{Path(log.name).read_text()}")
-    try:
-        yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        said = [line for line in Path(log.name).read_text().splitlines() if line and not line.startswith(" ")]
-        if said:  # expected during the database restart; the last line says why
-            print(f"gunicorn logged {len(said)} error line(s); the last: {said[-1][:300]}", flush=True)
-        os.unlink(log.name)
-
-
-def wrk(base: str, seconds: int, paths: list[str], sessions: list[str], signed_in_share: float, connections=16):
-    """Run wrk with a random mix of paths; returns its JSON summary (see wrk.lua)."""
-    env = {
-        **os.environ,
-        "WRK_PATHS": "\n".join(paths),
-        "WRK_SESSIONS": "\n".join(sessions),
-        "WRK_SIGNED_IN_SHARE": str(signed_in_share),
-    }
-    result = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", "--latency", "-s", str(WRK_SCRIPT), base],
-        env=env, capture_output=True, text=True, timeout=seconds + 60,
-    )  # fmt: skip
-    line = next(line for line in result.stdout.splitlines() if line.startswith("{"))
-    return json.loads(line)
-
-
-def ensure_wrk():
-    if shutil.which("wrk"):
-        return
-    print("Installing wrk (Debian package)…", flush=True)
-    if os.geteuid() != 0:
-        raise SystemExit("wrk is missing: apt-get install wrk")
-    subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], check=True, capture_output=True)
+    return last_json_line(run(env, "-m", "tools.perf.seed", "--scale", str(scale), *seed_args, "--i-know"))
 
 
 @dataclass
@@ -299,18 +131,6 @@ def read_paths(targets) -> list[str]:
     )
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    system = f"{platform.platform()}, Python {platform.python_version()}"
-    return f"{os.cpu_count()} cores ({cpu}), {memory:.0f} GiB RAM, {system}"
-
-
 def phase(base, env, cluster, targets, seconds, restart_at=None):
     timeline, stop, acknowledged = Timeline(), threading.Event(), []
     threads = [
@@ -376,7 +196,8 @@ def loadtest(seconds=20, workers=4):
         env = production_env(cluster, redis)
         print("Seeding the data set (20 weeks, 60 papers, 200 members, 2,000 reviews, 20,000 comments)…", flush=True)
         targets = prepare(env)
-        with gunicorn(env, workers) as base:
+        with gunicorn(env, workers) as server:
+            base = server.base
             print(f"gunicorn: {workers} workers on {base}; PostgreSQL cluster on port {cluster.port}", flush=True)
             steady = phase(base, env, cluster, targets, seconds)
             faulty = phase(base, env, cluster, targets, seconds, restart_at=seconds / 2)
@@ -409,66 +230,15 @@ def loadtest(seconds=20, workers=4):
     return 0 if verdict else 1
 
 
-def bench(seconds=10, workers=4):
-    ensure_wrk()
-    results = {}
-    queries = {}
-    for scale in (1, 10):
-        cluster, redis = Cluster().start(), Redis().start()
-        try:
-            env = production_env(cluster, redis)
-            print(f"Seeding the data set at {scale}×…", flush=True)
-            targets = prepare(env, scale)
-            queries[scale] = last_json_line(run(env, "-m", "tools.perf.queries"))
-            if scale == 1:
-                week, review = f"/weeks/{targets['week']}/", f"/reviews/{targets['review']}/"
-                pages = {
-                    "hello (/health/)": ("/health/", 0.0),
-                    "week page, visitor": (week, 0.0),
-                    "week page, member": (week, 1.0),
-                    "home page, visitor": ("/", 0.0),
-                    "home page, member": ("/", 1.0),
-                    "review page, member": (review, 1.0),
-                }
-                with gunicorn(env, workers) as base:
-                    for name, (path, signed_in) in pages.items():
-                        results[name] = wrk(base, seconds, [path], targets["sessions"], signed_in_share=signed_in)
-        finally:
-            cluster.stop()
-            redis.stop()
-    hello = results["hello (/health/)"]["requests_per_sec"]
-    cache = "Redis" if shutil.which("redis-server") else "the database cache table"
-    lines = [
-        f"Machine: {machine()}",
-        f"gunicorn {workers} sync workers, wrk 2 threads × 16 connections on the same machine, {seconds}s per page;",
-        f"PostgreSQL {pg_bindir().parent.name} and the shared cache ({cache}) on loopback. Visitors' pages are served",
-        "from the page cache after the first request; members' pages are rendered on every request.",
-        "",
-        "| page | req/s | ÷ hello | p50 ms | p99 ms | queries at 1× | queries at 10× |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    query_key = {"week page": "week", "home page": "home", "review page": "review"}
-    for name, summary in results.items():
-        key = query_key.get(name.split(",")[0])
-        member_render = key and name.endswith("member")
-        q1 = queries[1][key]["queries"] if member_render else "–"
-        q10 = queries[10][key]["queries"] if member_render else "–"
-        lines.append(
-            f"| {name} | {summary['requests_per_sec']:.0f} | {summary['requests_per_sec'] / hello:.2f} | "
-            f"{summary['p50_ms']:.1f} | {summary['p99_ms']:.1f} | {q1} | {q10} |"
-        )
-    lines.append(
-        f"| member page | – | – | – | – | {queries[1]['member']['queries']} | {queries[10]['member']['queries']} |"
-    )
-    errors = sum(s["non_2xx_3xx"] + s["socket_errors"] for s in results.values())
-    lines.append("")
-    lines.append(f"non-2xx/3xx or socket errors across all runs: {errors}")
-    print("\n".join(lines))
-    return 0 if errors == 0 else 1
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tools.perf", description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["loadtest", "bench"])
+    parser.add_argument("--scale", action="store_true", help="bench only: the large data set, measured in-process")
+    args = parser.parse_args(argv)
+    if args.command == "loadtest":
+        return loadtest()
+    return scale_bench(prepare) if args.scale else bench(prepare)
 
 
 if __name__ == "__main__":
-    command = sys.argv[1] if len(sys.argv) > 1 else ""
-    if command not in {"loadtest", "bench"}:
-        raise SystemExit("usage: python -m tools.perf loadtest|bench")
-    sys.exit(loadtest() if command == "loadtest" else bench())
+    sys.exit(main())

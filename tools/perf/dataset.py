@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from core.markup import render_markdown
 from members.models import Profile
+from members.services import organiser_grant
 from papers.models import Paper, Resource, ReviewScope, Week
 from reviews.models import Comment, Review, summary_excerpt
 
@@ -222,20 +223,49 @@ def comments(reviews: list[Review], authors: list, count: int) -> None:
     Comment.objects.bulk_create(replies, batch_size=BATCH)
 
 
-def targets(members: list, reviews: list[Review], scopes: list[ReviewScope]) -> dict:
-    """What the load generators need: session cookies of some members, and the pages worth hitting."""
-    cookies = []
-    for member in members:
-        client = Client()
-        client.force_login(member, backend="django.contrib.auth.backends.ModelBackend")
-        cookies.append(client.cookies["sessionid"].value)
-    readable = [review for review in reviews if review.scope.week.meeting_at <= timezone.now()]
+def subjects(sessions: int = 20) -> dict:
+    """The rows the benchmarks look at: the latest week whose meeting is over (its reviews are readable),
+    its first review, up to ``sessions`` members who wrote one of the week's reviews and as many who did
+    not, and an organiser."""
+    published = Review.objects.filter(status=Review.Status.PUBLISHED)
+    week = (
+        Week.objects.filter(meeting_at__lte=timezone.now(), review_scopes__reviews__in=published)
+        .order_by("-number")
+        .first()
+    )
+    wrote = published.filter(scope__week=week).values("author")
+    members = get_user_model().objects.filter(is_staff=False).order_by("pk")
     return {
-        "sessions": cookies,
-        "weeks": [scope.week.number for scope in scopes[::PAPERS_PER_WEEK]],
-        "reviews": [review.pk for review in readable[:200]],
-        "review": readable[0].pk,
-        "week": readable[0].scope.week.number,
+        "week": week,
+        "review": published.filter(scope__week=week).select_related("scope__week", "author").order_by("pk").first(),
+        "writers": list(members.filter(pk__in=wrote)[:sessions]),
+        "readers": list(members.exclude(pk__in=wrote)[:sessions]),
+        "organiser": get_user_model().objects.filter(is_staff=True).order_by("pk").first(),
+    }
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client.cookies["sessionid"].value
+
+
+def targets(sessions: int = 20) -> dict:
+    """What the load generators need: session cookies (members who wrote a review of the target week, members
+    who did not, an organiser) and the pages worth hitting."""
+    rows = subjects(sessions)
+    review = rows["review"]
+    readable = Review.objects.filter(status=Review.Status.PUBLISHED, scope__week__meeting_at__lte=timezone.now())
+    return {
+        "sessions": [session_cookie(user) for user in rows["writers"]],
+        "sessions_without_review": [session_cookie(user) for user in rows["readers"]],
+        "organiser_sessions": [session_cookie(rows["organiser"])],
+        "weeks": list(Week.objects.order_by("number").values_list("number", flat=True)),
+        "reviews": list(readable.order_by("pk").values_list("pk", flat=True)[:200]),
+        "review": review.pk,
+        "week": review.scope.week.number,
+        "scope": review.scope.position,
+        "member": review.author.get_username(),
     }
 
 
@@ -251,10 +281,11 @@ def seed(scale: int = 1, sessions: int = 20) -> dict:
     rng = random.Random(SEED)
     with transaction.atomic():
         users = members(MEMBERS * scale)
+        organiser_grant(user=users[-1])
         scopes = curriculum(WEEKS * scale)
         review_rows = reviews(rng, scopes, users, REVIEWS * scale)
         comments(review_rows, users, COMMENTS * scale)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
-    return targets(users[:sessions], review_rows, scopes)
+    return targets(sessions)

@@ -1,8 +1,10 @@
 """Fill an empty database with the load-test data set (never a real site's database).
 
-    python -m tools.perf.seed [--scale N] [--sessions N] [--i-know]
+    python -m tools.perf.seed [--scale N | --big] [--sessions N] [--i-know]
 
 Scale 1: 20 weeks, 60 papers, 200 members, 2,000 reviews, 20,000 comments (see ``tools.perf.dataset``).
+``--big`` (PostgreSQL only): 60 weeks, 2,000 members, 100,000 reviews, 1,000,000 comments, written with
+COPY (see ``tools.perf.bulk``); its JSON also says how long each step took.
 Refuses a database that has weeks. The last line printed is JSON with what the load generators need:
 session cookies of some members, and the URLs worth hitting. The harness (``python -m tools.perf``)
 runs it with production settings and its own database in the environment.
@@ -22,6 +24,7 @@ import django
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tools.perf.seed", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=int, default=1, help="multiply every count by this (default 1)")
+    parser.add_argument("--big", action="store_true", help="the large data set of `bench --scale` (PostgreSQL)")
     parser.add_argument("--sessions", type=int, default=20, help="members to sign in for the load (default 20)")
     parser.add_argument(
         "--i-know",
@@ -44,7 +47,12 @@ def main(argv=None) -> int:
     from tools.perf import dataset  # models can be imported only once Django is set up
 
     try:
-        targets = dataset.seed(args.scale, args.sessions)
+        if args.big:
+            from tools.perf import bulk
+
+            targets = bulk.seed_big(args.sessions)
+        else:
+            targets = dataset.seed(args.scale, args.sessions)
     except dataset.NotEmpty as error:
         print(error, file=sys.stderr)
         return 1

@@ -22,7 +22,10 @@ function request()
   local path = paths[math.random(#paths)]
   local headers = {}
   if #sessions > 0 and math.random() < share then
-    headers["Cookie"] = "sessionid=" .. sessions[math.random(#sessions)]
+    -- A browser that has seen one page also sends its CSRF cookie; the session key (32 letters and digits)
+    -- makes a valid, per-member CSRF secret.
+    local session = sessions[math.random(#sessions)]
+    headers["Cookie"] = "sessionid=" .. session .. "; csrftoken=" .. string.sub(session, 1, 32)
   end
   return wrk.format("GET", path, headers)
 end
