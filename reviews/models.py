@@ -41,7 +41,12 @@ class Review(RenderedMarkdownModel):
     class Meta:
         ordering = ["-published_at", "-created"]
         # The order lists and the admin sort by, so a page of the newest needs no sort of every review.
-        indexes = [models.Index(fields=["-published_at", "-created"], name="review_newest_first")]
+        indexes = [
+            models.Index(fields=["-published_at", "-created"], name="review_newest_first"),
+            # A scope's published reviews, newest first: the week page's newest few and their count per
+            # scope, and a scope's list, read from this index alone.
+            models.Index(fields=["scope", "status", "-published_at", "-id"], name="review_scope_newest_first"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["scope", "author"], name="review_one_per_member_per_scope"),
             models.CheckConstraint(

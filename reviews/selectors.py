@@ -1,10 +1,14 @@
 """Read-side queries for review pages; each runs a fixed number of queries whatever the data size."""
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Subquery, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.http import RFC3986_SUBDELIMS
 
 from core.roles import is_in_the_group, is_member, organisers_q
 from papers.models import Paper, ReviewScope
@@ -72,22 +76,27 @@ def week_review_panels(*, scopes: list[ReviewScope], user) -> list[ScopePanel]:
     if is_member(user):
         for review in Review.objects.filter(scope__in=scopes, author=user):
             panels[review.scope_id].own = review
-    unlocked_scopes = ReviewScope.objects.filter(unlocked_scopes_q(user), pk__in=list(panels))
-    unlocked = set(unlocked_scopes.values_list("pk", flat=True))
-    for panel in panels.values():
-        panel.unlocked = panel.scope.pk in unlocked
-    if is_in_the_group(user):
-        others = Review.objects.filter(readable_reviews_q(user), scope__in=scopes, status=Review.Status.PUBLISHED)
-        if user.is_authenticated:
-            others = others.exclude(author=user)
-        # The newest few per scope, ranked over narrow rows (ids, scope, dates) in a subquery of the one
-        # query that then reads the cards of the winners only, whatever the number of reviews or comments.
-        newest_first = [F("published_at").desc(), F("pk").desc()]
-        ranked = others.annotate(rank=Window(RowNumber(), partition_by=F("scope_id"), order_by=newest_first))
-        winners = ranked.filter(rank__lte=REVIEWS_PER_SCOPE_ON_WEEK_PAGE).values("pk")
-        cards = review_cards(Review.objects.filter(pk__in=winners)).order_by("scope_id", "-published_at", "-pk")
-        for review in cards:
-            panels[review.scope_id].reviews.append(review)
+    others = Review.objects.filter(readable_reviews_q(user), status=Review.Status.PUBLISHED)
+    if user.is_authenticated:
+        others = others.exclude(author=user)
+    newest_first = ("-published_at", "-pk")
+    # With each unlocked scope, the publication time of its Nth newest readable review: the cards are then
+    # read with a range per scope. Both walk the index on (scope, publication time) and stop after N
+    # rows, so the cost stays flat whatever the number of reviews (ranking them all with a window function
+    # sorted every review of the week).
+    nth_newest = others.filter(scope=OuterRef("pk")).order_by(*newest_first).values("published_at")
+    unlocked_scopes = ReviewScope.objects.filter(unlocked_scopes_q(user), pk__in=list(panels)).annotate(
+        cutoff=Subquery(nth_newest[REVIEWS_PER_SCOPE_ON_WEEK_PAGE - 1 : REVIEWS_PER_SCOPE_ON_WEEK_PAGE])
+    )
+    newest = Q()
+    for scope_id, cutoff in unlocked_scopes.values_list("pk", "cutoff"):
+        panels[scope_id].unlocked = True
+        newest |= Q(scope_id=scope_id, **({"published_at__gte": cutoff} if cutoff else {}))
+    if newest and is_in_the_group(user):
+        for review in review_cards(others.filter(newest)).order_by("scope_id", *newest_first):
+            panel = panels[review.scope_id]
+            if len(panel.reviews) < REVIEWS_PER_SCOPE_ON_WEEK_PAGE:  # ties at the cutoff time
+                panel.reviews.append(review)
     return list(panels.values())
 
 
@@ -110,19 +119,53 @@ def review_for_page(*, pk: int) -> Review | None:
 COMMENT_MAX_INDENT = 6
 
 
+COMMENT_TREE_FIELDS = [
+    "review_id",
+    "author_id",
+    "parent_id",
+    "body_html",
+    "created",
+    "edited_at",
+    "deleted_at",
+    "hidden_at",
+]
+
+
+@functools.cache
+def _member_url_prefix() -> str:
+    return reverse("member_detail", args=["-"]).removesuffix("-/")
+
+
+def _member_url(username: str) -> str:
+    # reverse() per comment was a tenth of a 500-comment page: the prefix is built once, and the name
+    # quoted as reverse() quotes it.
+    return f"{_member_url_prefix()}{quote(username, safe=RFC3986_SUBDELIMS + '~:@')}/"
+
+
 def comment_tree(*, review: Review) -> list[Comment]:
     """The review's comments flat, in thread order (each reply right after its parent, siblings in posting order).
 
     Each comment gets ``depth`` (0 for a top-level comment), ``indent`` (the depth capped at
-    ``COMMENT_MAX_INDENT``, for display), ``parent_comment`` (the comment it replies to, or None) and
-    ``thread`` (the index of its top-level comment). Built with an explicit stack: no recursion, any depth."""
+    ``COMMENT_MAX_INDENT``, for display), ``parent_comment`` (the comment it replies to, or None),
+    ``thread`` (the index of its top-level comment), and its author's ``author_name``, ``author_username``,
+    ``author_url`` (their member page) and ``author_is_organiser``. Built with an explicit stack: no
+    recursion, any depth."""
     comments = list(
         Comment.objects.filter(review=review)
-        .select_related("author__profile", "hidden_by")
-        .annotate(author_is_organiser=AUTHOR_IS_ORGANISER)
+        # A long discussion is hundreds of rows: only what the thread shows (no Markdown sources), and the
+        # author's name as columns rather than two more model instances per comment.
+        .only(*COMMENT_TREE_FIELDS)
+        .annotate(
+            author_is_organiser=AUTHOR_IS_ORGANISER,
+            author_username=F("author__username"),
+            author_display_name=F("author__profile__display_name"),
+        )
         .order_by("created", "pk")
     )
     by_pk = {comment.pk: comment for comment in comments}
+    for comment in comments:
+        comment.author_name = comment.author_display_name or comment.author_username
+        comment.author_url = _member_url(comment.author_username)
     children: dict[int | None, list[Comment]] = defaultdict(list)
     for comment in comments:
         children[comment.parent_id if comment.parent_id in by_pk else None].append(comment)

@@ -18,7 +18,7 @@ from reviews.rules import scope_refusal
 from reviews.views.refusals import refuse, require, review_or_refusal, scope_or_404
 
 REVIEWS_PER_PAGE = 10
-COMMENT_THREADS_PER_PAGE = 50
+COMMENT_THREADS_PER_PAGE = 30
 
 
 def _of_week(number, **kwargs) -> list[str]:

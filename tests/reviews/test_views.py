@@ -328,6 +328,22 @@ def test_week_page_lists_the_newest_reviews_and_links_to_all_of_them(client, mem
     assert all(f"Review number {n}" in page.content.decode() for n in range(7))
 
 
+def test_week_page_lists_five_reviews_per_scope_when_several_share_a_publication_time(client, member, week):
+    scopes = [ReviewScopeFactory(week=week, position=position) for position in (1, 2)]
+    for scope in scopes:
+        ReviewFactory(scope=scope, author=member)
+    same_moment = timezone.now() - timezone.timedelta(hours=1)
+    for n in range(8):  # the fourth to eighth newest were published at the same moment: the newest ids win
+        published_at = same_moment + timezone.timedelta(minutes=max(n - 4, 0))
+        ReviewFactory(scope=scopes[0], author=UserFactory(), summary=f"First scope {n}.", published_at=published_at)
+    ReviewFactory(scope=scopes[1], author=UserFactory(), summary="Second scope only.")
+    client.force_login(member)
+    panels = client.get(week.get_absolute_url()).context["panels"]
+    assert [review.summary for review in panels[0].reviews] == [f"First scope {n}." for n in (7, 6, 5, 4, 3)]
+    assert [review.summary for review in panels[1].reviews] == ["Second scope only."]
+    assert (panels[0].more_count, panels[1].more_count) == (3, 0)
+
+
 def test_scope_page_follows_the_write_first_rule(client, member, published_review):
     url = reverse("reviews:scope_reviews", args=[published_review.scope.week.number, published_review.scope.position])
     assert client.get(url).status_code == 302

@@ -1,0 +1,39 @@
+"""A discussion's times, written by filters that skip Django's per-value format lookups, read exactly as
+Django's ``date`` filter would write them, in the site's time zone."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone
+
+from reviews.models import Comment
+from tests.factories import CommentFactory, ReviewFactory
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Europe/Berlin", "America/St_Johns", "Asia/Kolkata"])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2026, 1, 5, 23, 59, 30, 123456, tzinfo=datetime.UTC),
+        datetime.datetime(2026, 6, 30, 22, 30, tzinfo=datetime.UTC),  # another day east of UTC
+        datetime.datetime(2026, 3, 29, 1, 15, tzinfo=datetime.UTC),  # a daylight-saving change
+    ],
+)
+def test_comment_times_read_as_djangos_date_filter_writes_them(settings, zone, moment):
+    settings.TIME_ZONE = zone
+    with timezone.override(zone):
+        ours = Template("{% load reviews_tags %}{{ t|iso_time }} {{ t|day_month_time }}").render(Context({"t": moment}))
+        django = Template("{{ t|date:'c' }} {{ t|date:'j M, H:i' }}").render(Context({"t": moment}))
+    assert ours == django
+
+
+@pytest.mark.django_db
+def test_a_comment_shows_its_time_in_the_site_time_zone(client, member, published_review, settings):
+    settings.TIME_ZONE = "Asia/Kolkata"
+    comment = CommentFactory(review=published_review)
+    Comment.objects.filter(pk=comment.pk).update(created=datetime.datetime(2026, 2, 3, 20, 0, tzinfo=datetime.UTC))
+    ReviewFactory(scope=published_review.scope, author=member)
+    client.force_login(member)
+    page = client.get(published_review.get_absolute_url()).content.decode()
+    assert '<time datetime="2026-02-04T01:30:00+05:30">4 Feb, 01:30</time>' in page
