@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
 
+from core.paginators import CappedCountPaginator
 from reviews import services
 from reviews.models import Comment, ReadingChoice, Review
 
@@ -83,8 +84,10 @@ class ReviewAdmin(FilterByAuthorMixin, admin.ModelAdmin):
     # Text columns only, each with a trigram index on PostgreSQL (migration 0007): a search used to join
     # every row to auth_user for its username too; the author box filters by member instead.
     search_fields = ["summary", "confusions", "questions"]
-    # Counting every review for "N results of M" on each page view costs more than the page itself.
+    # Counting every review for "N results of M" on each page view costs more than the page itself, and so
+    # does counting the matches of a common word: the count stops at a thousand.
     show_full_result_count = False
+    paginator = CappedCountPaginator
     list_select_related = ["author", "scope__week"]
     readonly_fields = ["scope", "author", "summary", "confusions", "questions", "status", "published_at", "edited_at"]
     fields = readonly_fields
@@ -103,6 +106,7 @@ class CommentAdmin(FilterByAuthorMixin, admin.ModelAdmin):
     list_filter = [("author", AuthorFilter), "hidden_at", "deleted_at"]
     search_fields = ["body"]  # trigram-indexed on PostgreSQL, as the review's texts
     show_full_result_count = False
+    paginator = CappedCountPaginator
     list_select_related = ["author", "review"]
     readonly_fields = ["review", "author", "parent", "body", "edited_at", "deleted_at", "hidden_at", "hidden_by"]
     fields = readonly_fields

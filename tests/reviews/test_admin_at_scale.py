@@ -170,3 +170,19 @@ def test_admin_search_can_be_answered_from_the_trigram_indexes(rf, organiser, mo
     plan = found.order_by().explain()  # unordered, as the changelist counts its matches
 
     assert {name for name in indexes if f"Bitmap Index Scan on {name}" in plan} == indexes
+
+
+def test_a_long_list_is_counted_up_to_a_cap_and_says_so(organiser_client, published_review, monkeypatch):
+    from core.paginators import CappedCountPaginator
+
+    monkeypatch.setattr(CappedCountPaginator, "cap", 4)
+    monkeypatch.setattr(admin.site._registry[Comment], "list_per_page", 2)
+    for n in range(6):
+        CommentFactory(review=published_review, body=f"Comment {n}")
+    response = organiser_client.get(COMMENTS)
+    page = response.content.decode()
+    assert "More than 4 comments" in page and "6 comments" not in page
+    assert len(shown(response)) == 2 and response.context["cl"].paginator.num_pages == 2
+    assert "More than 4 results" in organiser_client.get(COMMENTS, {"q": "Comment"}).content.decode()
+    response = organiser_client.get(COMMENTS, {"q": "Comment 5"})
+    assert "1 comment" in response.content.decode() and "More than" not in response.content.decode()
