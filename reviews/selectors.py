@@ -119,16 +119,43 @@ def review_for_page(*, pk: int) -> Review | None:
 COMMENT_MAX_INDENT = 6
 
 
-COMMENT_TREE_FIELDS = [
-    "review_id",
-    "author_id",
-    "parent_id",
-    "body_html",
-    "created",
-    "edited_at",
-    "deleted_at",
-    "hidden_at",
-]
+COMMENT_FIELDS = ["review_id", "author_id", "parent_id", "body_html", "created", "edited_at", "deleted_at", "hidden_at"]
+
+
+@dataclass(frozen=True)
+class CommentPlace:
+    """Where a comment sits in its review's discussion: enough to thread and paginate it, and to tell
+    whether it can be replied to, without reading its text."""
+
+    pk: int
+    parent_id: int | None
+    depth: int
+    thread: int
+    is_tombstone: bool
+    is_hidden: bool
+
+
+def comment_threads(*, review: Review) -> list[list[CommentPlace]]:
+    """The review's discussion as threads (a top-level comment and all its replies), each flat in thread
+    order (every reply right after its parent, siblings in posting order), read over four narrow columns.
+
+    Built with an explicit stack: no recursion, any depth."""
+    rows = Comment.objects.filter(review=review).order_by("created", "pk")
+    rows = list(rows.values_list("pk", "parent_id", "deleted_at", "hidden_at"))
+    known = {row[0] for row in rows}
+    children: dict[int | None, list[tuple]] = defaultdict(list)
+    for row in rows:
+        children[row[1] if row[1] in known else None].append(row)
+    threads: list[list[CommentPlace]] = []
+    for thread, top in enumerate(children[None]):
+        threads.append([])
+        stack = [(top, 0)]
+        while stack:
+            (pk, parent_id, deleted_at, hidden_at), depth = stack.pop()
+            place = CommentPlace(pk, parent_id, depth, thread, deleted_at is not None, hidden_at is not None)
+            threads[-1].append(place)
+            stack.extend((reply, depth + 1) for reply in reversed(children.get(pk, [])))
+    return threads
 
 
 @functools.cache
@@ -137,47 +164,40 @@ def _member_url_prefix() -> str:
 
 
 def _member_url(username: str) -> str:
-    # reverse() per comment was a tenth of a 500-comment page: the prefix is built once, and the name
-    # quoted as reverse() quotes it.
+    # reverse() per comment was a tenth of a long discussion's page: the prefix is built once, and the
+    # name quoted as reverse() quotes it.
     return f"{_member_url_prefix()}{quote(username, safe=RFC3986_SUBDELIMS + '~:@')}/"
 
 
-def comment_tree(*, review: Review) -> list[Comment]:
-    """The review's comments flat, in thread order (each reply right after its parent, siblings in posting order).
+def comments_at(*, review: Review, places: list[CommentPlace]) -> list[Comment]:
+    """The comments at ``places`` (a page of threads), in that order, each with its place's ``depth``,
+    ``indent`` (the depth capped at ``COMMENT_MAX_INDENT``, for display) and ``thread``, the
+    ``parent_comment`` it replies to (None for a top-level one), and its author's ``author_name``,
+    ``author_username``, ``author_url`` (their member page) and ``author_is_organiser``.
 
-    Each comment gets ``depth`` (0 for a top-level comment), ``indent`` (the depth capped at
-    ``COMMENT_MAX_INDENT``, for display), ``parent_comment`` (the comment it replies to, or None),
-    ``thread`` (the index of its top-level comment), and its author's ``author_name``, ``author_username``,
-    ``author_url`` (their member page) and ``author_is_organiser``. Built with an explicit stack: no
-    recursion, any depth."""
-    comments = list(
-        Comment.objects.filter(review=review)
-        # A long discussion is hundreds of rows: only what the thread shows (no Markdown sources), and the
-        # author's name as columns rather than two more model instances per comment.
-        .only(*COMMENT_TREE_FIELDS)
+    Only these rows are read in full (no Markdown sources), with the author's name as columns rather
+    than two more model instances per comment."""
+    found = (
+        Comment.objects.filter(review=review, pk__in=[place.pk for place in places])
+        .only(*COMMENT_FIELDS)
         .annotate(
             author_is_organiser=AUTHOR_IS_ORGANISER,
             author_username=F("author__username"),
             author_display_name=F("author__profile__display_name"),
         )
-        .order_by("created", "pk")
     )
-    by_pk = {comment.pk: comment for comment in comments}
-    for comment in comments:
+    by_pk = {comment.pk: comment for comment in found}
+    comments = []
+    for place in places:
+        comment = by_pk.get(place.pk)
+        if comment is None:  # gone since its place was read
+            continue
+        comment.depth, comment.indent, comment.thread = place.depth, min(place.depth, COMMENT_MAX_INDENT), place.thread
+        comment.parent_comment = by_pk.get(place.parent_id)
         comment.author_name = comment.author_display_name or comment.author_username
         comment.author_url = _member_url(comment.author_username)
-    children: dict[int | None, list[Comment]] = defaultdict(list)
-    for comment in comments:
-        children[comment.parent_id if comment.parent_id in by_pk else None].append(comment)
-    ordered: list[Comment] = []
-    stack = [(comment, 0, thread) for thread, comment in reversed(list(enumerate(children[None])))]
-    while stack:
-        comment, depth, thread = stack.pop()
-        comment.depth, comment.indent, comment.thread = depth, min(depth, COMMENT_MAX_INDENT), thread
-        comment.parent_comment = by_pk.get(comment.parent_id)
-        ordered.append(comment)
-        stack.extend((reply, depth + 1, thread) for reply in reversed(children.get(comment.pk, [])))
-    return ordered
+        comments.append(comment)
+    return comments
 
 
 def member_published_reviews(*, member, viewer):

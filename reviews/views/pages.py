@@ -18,7 +18,7 @@ from reviews.rules import scope_refusal
 from reviews.views.refusals import refuse, require, review_or_refusal, scope_or_404
 
 REVIEWS_PER_PAGE = 10
-COMMENT_THREADS_PER_PAGE = 30
+COMMENT_THREADS_PER_PAGE = 20
 
 
 def _of_week(number, **kwargs) -> list[str]:
@@ -65,21 +65,18 @@ def _render_review(request, review, comment_form, status=200):
     their replies). ``?reply=<pk>`` or ``?comment=<pk>`` shows the page holding that comment; ``?reply``
     also points the page's single comment form at it, for browsers without script."""
     user = request.user
-    comments = selectors.comment_tree(review=review)
-    by_pk = {comment.pk: comment for comment in comments}
-    reply_to = by_pk.get(_requested_pk(request, "reply"))
-    if reply_to is not None and (reply_to.is_tombstone or reply_to.is_hidden):
-        reply_to = None
-    target = reply_to or by_pk.get(_requested_pk(request, "comment"))
-    threads: list[list] = []
-    for comment in comments:
-        if comment.depth == 0:
-            threads.append([])
-        threads[-1].append(comment)
+    threads = selectors.comment_threads(review=review)
+    places = {place.pk: place for thread in threads for place in thread}
+    reply_place = places.get(_requested_pk(request, "reply"))
+    if reply_place is not None and (reply_place.is_tombstone or reply_place.is_hidden):
+        reply_place = None
+    target = reply_place or places.get(_requested_pk(request, "comment"))
     paginator = Paginator(threads, COMMENT_THREADS_PER_PAGE)
     page_obj = paginator.get_page(
         target.thread // COMMENT_THREADS_PER_PAGE + 1 if target is not None else request.GET.get("page")
     )
+    comments = selectors.comments_at(review=review, places=[place for thread in page_obj for place in thread])
+    reply_to = next((comment for comment in comments if reply_place and comment.pk == reply_place.pk), None)
     if reply_to is not None and not comment_form.is_bound:
         comment_form = CommentForm(initial={"parent": reply_to.pk})
         comment_form.fields["body"].label = "Your reply"
@@ -87,7 +84,7 @@ def _render_review(request, review, comment_form, status=200):
         "review": review,
         "week": review.scope.week,
         "papers": list(review.scope.papers.all()),
-        "comments": [comment for thread in page_obj for comment in thread],
+        "comments": comments,
         "page_obj": page_obj,
         "reply_to": reply_to,
         "comment_form": comment_form,

@@ -54,13 +54,13 @@ def test_the_page_has_one_comment_form_and_csrf_field_whatever_the_comments(clie
     client.force_login(member)
     url = published_review.get_absolute_url()
     without = client.get(url).content.decode()
-    for _ in range(30):
+    for _ in range(COMMENT_THREADS_PER_PAGE):
         CommentFactory(review=published_review, parent=CommentFactory(review=published_review))
     content = client.get(url).content.decode()
     assert comment_forms(without, published_review) == comment_forms(content, published_review) == 1
     assert content.count(CSRF_FIELD) == without.count(CSRF_FIELD)
     assert content.count('name="parent"') == 1
-    assert content.count('class="reply-link"') == 60
+    assert content.count('class="reply-link"') == 2 * COMMENT_THREADS_PER_PAGE
     assert f'href="?reply={Comment.objects.first().pk}#reply-form"' in content
 
 
