@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import RFC3986_SUBDELIMS
@@ -70,33 +70,37 @@ def week_review_panels(*, scopes: list[ReviewScope], user) -> list[ScopePanel]:
     """Per review scope of a week: the user's own review, the others' reviews they may read, and how
     many are hidden from them by the write-first rule."""
     panels = {scope.pk: ScopePanel(scope=scope) for scope in scopes}
-    published = Review.objects.filter(scope__in=scopes, status=Review.Status.PUBLISHED)
-    for row in published.values("scope").annotate(n=Count("pk")):
-        panels[row["scope"]].published_count = row["n"]
-    if is_member(user):
-        for review in Review.objects.filter(scope__in=scopes, author=user):
-            panels[review.scope_id].own = review
-    others = Review.objects.filter(readable_reviews_q(user), status=Review.Status.PUBLISHED)
+    published = Review.objects.filter(status=Review.Status.PUBLISHED)
+    readable_others = readable_reviews_q(user) & Q(status=Review.Status.PUBLISHED)
     if user.is_authenticated:
-        others = others.exclude(author=user)
+        readable_others &= ~Q(author=user)
+    others = Review.objects.filter(readable_others)
     newest_first = ("-published_at", "-pk")
-    # With each unlocked scope, the publication time of its Nth newest readable review: the cards are then
-    # read with a range per scope. Both walk the index on (scope, publication time) and stop after N
-    # rows, so the cost stays flat whatever the number of reviews (ranking them all with a window function
-    # sorted every review of the week).
+    # One query for every scope's state: how many published reviews it has, whether the write-first rule
+    # lets the user read them, and the publication time of the Nth newest they may read. The cards are then
+    # read with a range per scope, together with the user's own reviews. Both walk the index on (scope,
+    # status, publication time) and stop after N rows, so the cost stays flat whatever the number of
+    # reviews (ranking them all with a window function sorted every review of the week).
+    per_scope = published.filter(scope=OuterRef("pk")).order_by().values("scope")
     nth_newest = others.filter(scope=OuterRef("pk")).order_by(*newest_first).values("published_at")
-    unlocked_scopes = ReviewScope.objects.filter(unlocked_scopes_q(user), pk__in=list(panels)).annotate(
-        cutoff=Subquery(nth_newest[REVIEWS_PER_SCOPE_ON_WEEK_PAGE - 1 : REVIEWS_PER_SCOPE_ON_WEEK_PAGE])
+    states = ReviewScope.objects.filter(pk__in=list(panels)).annotate(
+        published_count=Coalesce(Subquery(per_scope.annotate(n=Count("pk")).values("n")), 0),
+        unlocked=Exists(ReviewScope.objects.filter(unlocked_scopes_q(user), pk=OuterRef("pk"))),
+        cutoff=Subquery(nth_newest[REVIEWS_PER_SCOPE_ON_WEEK_PAGE - 1 : REVIEWS_PER_SCOPE_ON_WEEK_PAGE]),
     )
-    newest = Q()
-    for scope_id, cutoff in unlocked_scopes.values_list("pk", "cutoff"):
-        panels[scope_id].unlocked = True
-        newest |= Q(scope_id=scope_id, **({"published_at__gte": cutoff} if cutoff else {}))
-    if newest and is_in_the_group(user):
-        for review in review_cards(others.filter(newest)).order_by("scope_id", *newest_first):
-            panel = panels[review.scope_id]
-            if len(panel.reviews) < REVIEWS_PER_SCOPE_ON_WEEK_PAGE:  # ties at the cutoff time
-                panel.reviews.append(review)
+    newest = Q(pk__in=[])
+    for scope_id, count, unlocked, cutoff in states.values_list("pk", "published_count", "unlocked", "cutoff"):
+        panels[scope_id].published_count, panels[scope_id].unlocked = count, unlocked
+        if unlocked:
+            newest |= Q(scope_id=scope_id, **({"published_at__gte": cutoff} if cutoff else {}))
+    own = Q(author=user, scope__in=list(panels)) if is_member(user) else Q(pk__in=[])
+    wanted = own | (readable_others & newest if is_in_the_group(user) else Q(pk__in=[]))
+    for review in review_cards(Review.objects.filter(wanted)).order_by("scope_id", *newest_first):
+        panel = panels[review.scope_id]
+        if is_member(user) and review.author_id == user.pk:
+            panel.own = review
+        elif len(panel.reviews) < REVIEWS_PER_SCOPE_ON_WEEK_PAGE:  # ties at the cutoff time
+            panel.reviews.append(review)
     return list(panels.values())
 
 
