@@ -58,6 +58,12 @@ def _cache():
     return versions.cache()
 
 
+def content_version(request, name: str) -> str | None:
+    """The token of version ``name`` the page being rendered is kept with (None when it is not kept), so
+    the view can key parts it keeps itself by it."""
+    return getattr(request, "content_versions", {}).get(name)
+
+
 def keep_until(request, moment) -> None:
     """The page being rendered changes at ``moment`` (a datetime, or None for never): keep it until then."""
     if moment is not None:
@@ -136,6 +142,7 @@ def _for_visitor(request, view, args, kwargs):
         return view(request, *args, **kwargs)
     if (response := _served(found.get(key), tokens)) is not None:
         return response
+    request.content_versions = tokens
     response = view(request, *args, **kwargs)
     personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
     if response.status_code == 200 and not personal and not getattr(response, "streaming", False):
@@ -165,6 +172,7 @@ def _for_member(request, view, args, kwargs, depends_on):
         return view(request, *args, **kwargs)
     if (response := _served(found.get(key), tokens)) is not None:
         return response
+    request.content_versions = tokens
     response = view(request, *args, **kwargs)
     unchanged = request.META.get("CSRF_COOKIE") == csrf_secret and not request.session.modified
     if response.status_code == 200 and unchanged and not response.cookies and not getattr(response, "streaming", False):
