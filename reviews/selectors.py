@@ -8,6 +8,8 @@ from urllib.parse import quote
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
 from django.utils.http import RFC3986_SUBDELIMS
 
 from core.roles import is_in_the_group, is_member, organisers_q
@@ -68,34 +70,35 @@ class ScopePanel:
 
 def week_review_panels(*, scopes: list[ReviewScope], user) -> list[ScopePanel]:
     """Per review scope of a week: the user's own review, the others' reviews they may read, and how
-    many are hidden from them by the write-first rule."""
+    many are hidden from them by the write-first rule.
+
+    The scopes are those of a week the user may see (``papers.selectors.week_page``), so of
+    ``readable_reviews_q`` (the week visible, and the review the user's own or published in a scope the
+    write-first rule unlocks for them) only the unlocking is asked here, once per scope."""
     panels = {scope.pk: ScopePanel(scope=scope) for scope in scopes}
-    published = Review.objects.filter(status=Review.Status.PUBLISHED)
-    readable_others = readable_reviews_q(user) & Q(status=Review.Status.PUBLISHED)
+    others = Review.objects.filter(status=Review.Status.PUBLISHED)
     if user.is_authenticated:
-        readable_others &= ~Q(author=user)
-    others = Review.objects.filter(readable_others)
+        others = others.exclude(author=user)
     newest_first = ("-published_at", "-pk")
     # One query for every scope's state: how many published reviews it has, whether the write-first rule
-    # lets the user read them, and the publication time of the Nth newest they may read. The cards are then
-    # read with a range per scope, together with the user's own reviews. Both walk the index on (scope,
+    # lets the user read them, and the publication time of the others' Nth newest. The cards are then read
+    # with a range per unlocked scope, together with the user's own reviews. Both walk the index on (scope,
     # status, publication time) and stop after N rows, so the cost stays flat whatever the number of
     # reviews (ranking them all with a window function sorted every review of the week).
-    per_scope = published.filter(scope=OuterRef("pk")).order_by().values("scope")
+    per_scope = Review.objects.filter(scope=OuterRef("pk"), status=Review.Status.PUBLISHED).order_by()
     nth_newest = others.filter(scope=OuterRef("pk")).order_by(*newest_first).values("published_at")
     states = ReviewScope.objects.filter(pk__in=list(panels)).annotate(
-        published_count=Coalesce(Subquery(per_scope.annotate(n=Count("pk")).values("n")), 0),
+        published_count=Coalesce(Subquery(per_scope.values("scope").annotate(n=Count("pk")).values("n")), 0),
         unlocked=Exists(ReviewScope.objects.filter(unlocked_scopes_q(user), pk=OuterRef("pk"))),
         cutoff=Subquery(nth_newest[REVIEWS_PER_SCOPE_ON_WEEK_PAGE - 1 : REVIEWS_PER_SCOPE_ON_WEEK_PAGE]),
     )
     newest = Q(pk__in=[])
     for scope_id, count, unlocked, cutoff in states.values_list("pk", "published_count", "unlocked", "cutoff"):
         panels[scope_id].published_count, panels[scope_id].unlocked = count, unlocked
-        if unlocked:
+        if unlocked and is_in_the_group(user):
             newest |= Q(scope_id=scope_id, **({"published_at__gte": cutoff} if cutoff else {}))
     own = Q(author=user, scope__in=list(panels)) if is_member(user) else Q(pk__in=[])
-    wanted = own | (readable_others & newest if is_in_the_group(user) else Q(pk__in=[]))
-    for review in review_cards(Review.objects.filter(wanted)).order_by("scope_id", *newest_first):
+    for review in review_cards(others.filter(newest) | Review.objects.filter(own)).order_by("scope_id", *newest_first):
         panel = panels[review.scope_id]
         if is_member(user) and review.author_id == user.pk:
             panel.own = review
@@ -162,6 +165,21 @@ def comment_threads(*, review: Review) -> list[list[CommentPlace]]:
     return threads
 
 
+def thread_pages(threads: list[list[CommentPlace]], comments_per_page: int) -> list[list[list[CommentPlace]]]:
+    """The threads in pages of whole threads holding about ``comments_per_page`` comments: a page takes
+    threads until the next would take it past that (a longer thread gets a page of its own), so a page's
+    cost follows the comments on it, not the number of threads."""
+    pages: list[list[list[CommentPlace]]] = []
+    size = 0
+    for thread in threads:
+        if not pages or (size and size + len(thread) > comments_per_page):
+            pages.append([])
+            size = 0
+        pages[-1].append(thread)
+        size += len(thread)
+    return pages
+
+
 @functools.cache
 def _member_url_prefix() -> str:
     return reverse("member_detail", args=["-"]).removesuffix("-/")
@@ -177,7 +195,8 @@ def comments_at(*, review: Review, places: list[CommentPlace]) -> list[Comment]:
     """The comments at ``places`` (a page of threads), in that order, each with its place's ``depth``,
     ``indent`` (the depth capped at ``COMMENT_MAX_INDENT``, for display) and ``thread``, the
     ``parent_comment`` it replies to (None for a top-level one), and its author's ``author_name``,
-    ``author_username``, ``author_url`` (their member page) and ``author_is_organiser``.
+    ``author_username``, ``author_url`` (their member page) and ``author_is_organiser``, and when it was
+    written in the site's time zone (``created_iso``, ``created_label``).
 
     Only these rows are read in full (no Markdown sources), with the author's name as columns rather
     than two more model instances per comment."""
@@ -191,6 +210,7 @@ def comments_at(*, review: Review, places: list[CommentPlace]) -> list[Comment]:
         )
     )
     by_pk = {comment.pk: comment for comment in found}
+    zone, month_names = timezone.get_current_timezone(), {}
     comments = []
     for place in places:
         comment = by_pk.get(place.pk)
@@ -200,6 +220,13 @@ def comments_at(*, review: Review, places: list[CommentPlace]) -> list[Comment]:
         comment.parent_comment = by_pk.get(place.parent_id)
         comment.author_name = comment.author_display_name or comment.author_username
         comment.author_url = _member_url(comment.author_username)
+        # Django's date filter looks its formats up again for every value (a third of a long discussion's
+        # page): the same text as date:"c" and date:"j M, H:i", with the month's name looked up once.
+        local = comment.created.astimezone(zone)
+        if local.month not in month_names:
+            month_names[local.month] = str(MONTHS_3[local.month]).title()
+        comment.created_iso = local.isoformat()
+        comment.created_label = f"{local.day} {month_names[local.month]}, {local:%H:%M}"
         comments.append(comment)
     return comments
 

@@ -1,7 +1,5 @@
 import rules
 from django import template
-from django.utils import timezone
-from django.utils.dates import MONTHS_3
 from django.utils.functional import cached_property
 
 from core.roles import is_organiser
@@ -13,19 +11,6 @@ register = template.Library()
 @register.filter
 def member_name(user) -> str:
     return display_name(user)
-
-
-# Times in long lists: Django's ``date`` filter looks its formats up again for every value, which was a
-# third of a 500-comment page. These give the same text as ``date:"c"`` and ``date:"j M, H:i"``.
-@register.filter
-def iso_time(value) -> str:
-    return timezone.localtime(value).isoformat()
-
-
-@register.filter
-def day_month_time(value) -> str:
-    local = timezone.localtime(value)
-    return f"{local.day} {str(MONTHS_3[local.month]).title()}, {local:%H:%M}"
 
 
 class CommentPermissions:

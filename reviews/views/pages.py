@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core import versions
-from core.pagecache import cache_page, keep_until
+from core.pagecache import cache_page, content_version, keep_until
 from papers import selectors as curriculum
 from reviews import selectors
 from reviews.forms import CommentForm
@@ -18,7 +18,7 @@ from reviews.rules import scope_refusal
 from reviews.views.refusals import refuse, require, review_or_refusal, scope_or_404
 
 REVIEWS_PER_PAGE = 10
-COMMENT_THREADS_PER_PAGE = 20
+COMMENTS_PER_PAGE = 50
 
 
 def _of_week(number, **kwargs) -> list[str]:
@@ -29,7 +29,7 @@ def _of_week(number, **kwargs) -> list[str]:
 @cache_page(depends_on=_of_week)
 def week_detail(request, number: int):
     """The week page: the curriculum (papers, resources) and, per review scope, the reviews the user may read."""
-    page = curriculum.week_page(number=number, user=request.user)
+    page = curriculum.week_page(number=number, user=request.user, site_version=content_version(request, versions.SITE))
     keep_until(request, _future(page.week.meeting_at))
     panels = selectors.week_review_panels(scopes=page.scopes, user=request.user)
     context = {
@@ -61,9 +61,9 @@ def _requested_pk(request, name: str) -> int | None:
 
 
 def _render_review(request, review, comment_form, status=200):
-    """The review and one page of its discussion (``COMMENT_THREADS_PER_PAGE`` top-level threads with all
-    their replies). ``?reply=<pk>`` or ``?comment=<pk>`` shows the page holding that comment; ``?reply``
-    also points the page's single comment form at it, for browsers without script."""
+    """The review and one page of its discussion (whole threads, about ``COMMENTS_PER_PAGE`` comments).
+    ``?reply=<pk>`` or ``?comment=<pk>`` shows the page holding that comment; ``?reply`` also points the
+    page's single comment form at it, for browsers without script."""
     user = request.user
     threads = selectors.comment_threads(review=review)
     places = {place.pk: place for thread in threads for place in thread}
@@ -71,11 +71,11 @@ def _render_review(request, review, comment_form, status=200):
     if reply_place is not None and (reply_place.is_tombstone or reply_place.is_hidden):
         reply_place = None
     target = reply_place or places.get(_requested_pk(request, "comment"))
-    paginator = Paginator(threads, COMMENT_THREADS_PER_PAGE)
-    page_obj = paginator.get_page(
-        target.thread // COMMENT_THREADS_PER_PAGE + 1 if target is not None else request.GET.get("page")
-    )
-    comments = selectors.comments_at(review=review, places=[place for thread in page_obj for place in thread])
+    pages = selectors.thread_pages(threads, COMMENTS_PER_PAGE)
+    page_of_thread = {thread[0].thread: number for number, page in enumerate(pages, 1) for thread in page}
+    page_obj = Paginator(pages, 1).get_page(page_of_thread[target.thread] if target else request.GET.get("page"))
+    shown = [place for page in page_obj for thread in page for place in thread]
+    comments = selectors.comments_at(review=review, places=shown)
     reply_to = next((comment for comment in comments if reply_place and comment.pk == reply_place.pk), None)
     if reply_to is not None and not comment_form.is_bound:
         comment_form = CommentForm(initial={"parent": reply_to.pk})

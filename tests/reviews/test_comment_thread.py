@@ -7,7 +7,7 @@ from django.db.models import Max
 from django.urls import reverse
 
 from reviews.models import Comment
-from reviews.views.pages import COMMENT_THREADS_PER_PAGE
+from reviews.views.pages import COMMENTS_PER_PAGE
 from tests.factories import CommentFactory, ReviewFactory
 from tests.helpers import queries_for
 
@@ -54,13 +54,13 @@ def test_the_page_has_one_comment_form_and_csrf_field_whatever_the_comments(clie
     client.force_login(member)
     url = published_review.get_absolute_url()
     without = client.get(url).content.decode()
-    for _ in range(COMMENT_THREADS_PER_PAGE):
+    for _ in range(COMMENTS_PER_PAGE // 2):
         CommentFactory(review=published_review, parent=CommentFactory(review=published_review))
     content = client.get(url).content.decode()
     assert comment_forms(without, published_review) == comment_forms(content, published_review) == 1
     assert content.count(CSRF_FIELD) == without.count(CSRF_FIELD)
     assert content.count('name="parent"') == 1
-    assert content.count('class="reply-link"') == 2 * COMMENT_THREADS_PER_PAGE
+    assert content.count('class="reply-link"') == 2 * (COMMENTS_PER_PAGE // 2)
     assert f'href="?reply={Comment.objects.first().pk}#reply-form"' in content
 
 
@@ -118,12 +118,12 @@ def test_a_deep_reply_to_a_deleted_comment_does_not_name_its_author(client, memb
 def test_top_level_threads_are_paginated_and_links_find_their_page(client, member, published_review):
     ReviewFactory(scope=published_review.scope, author=member)
     client.force_login(member)
-    threads = [CommentFactory(review=published_review) for _ in range(COMMENT_THREADS_PER_PAGE + 2)]
+    threads = [CommentFactory(review=published_review) for _ in range(COMMENTS_PER_PAGE // 2 + 2)]
     for thread in threads:
         CommentFactory(review=published_review, parent=thread)
     url = published_review.get_absolute_url()
     first = client.get(url)
-    assert len(first.context["comments"]) == 2 * COMMENT_THREADS_PER_PAGE
+    assert len(first.context["comments"]) == 2 * (COMMENTS_PER_PAGE // 2)
     assert "Threads page 1 of 2" in first.content.decode()
     assert f'id="comment-{threads[-1].pk}"' not in first.content.decode()
     second = client.get(url, {"page": 2})
@@ -140,3 +140,15 @@ def test_top_level_threads_are_paginated_and_links_find_their_page(client, membe
     reply = Comment.objects.get(body="Late reply")
     assert response.redirect_chain[-1][0].endswith(f"?comment={reply.pk}#comment-{reply.pk}")
     assert response.context["page_obj"].number == 2 and "Late reply" in response.content.decode()
+
+
+def test_a_page_holds_whole_threads_up_to_about_fifty_comments(client, member, other_member, published_review):
+    ReviewFactory(scope=published_review.scope, author=member)
+    client.force_login(member)
+    short = CommentFactory(review=published_review)
+    reply_chain(published_review, other_member, COMMENTS_PER_PAGE + 10)  # one thread longer than a page
+    last = CommentFactory(review=published_review)
+    url = published_review.get_absolute_url()
+    pages = [client.get(url, {"page": number}).context["comments"] for number in (1, 2, 3)]
+    assert [len(page) for page in pages] == [1, COMMENTS_PER_PAGE + 10, 1]
+    assert pages[0][0].pk == short.pk and pages[2][0].pk == last.pk
