@@ -7,16 +7,18 @@ harness's production settings), through Django's test client: no network, no gun
 the server's own. For each page it prints, as the last line, JSON such as ``{"week page, visitor":
 {"status": 200, "queries": 5, "bytes": 20480, "p50_ms": 9.1, "p95_ms": 11.0, "hit_p50_ms": 0.6, ...}}``.
 
-A *miss* is a request with a query string the page ignores (``?bench-miss=N``): the page cache neither
-reads nor stores such requests, so every one renders the page, with the session and the signed-in user
-still read the way any request reads them. It leaves out the cache's own get and set on a real miss (two
-round trips to the cache). A *hit* is the same page at its own URL after it has been served once.
-Queries are counted on one more miss. The admin pages are never cached: they are only timed as misses.
+A *miss* is the page's own URL after the content version it depends on was renewed (untimed), as when
+someone comments in that week or on that review (``week:<n>``, ``review:<pk>``; ``site`` for the home
+page, as when an organiser edits the curriculum, which also makes the signed-in user be read again): the
+page cache is asked, finds the page out of date, and the page is rendered and kept. A *hit* is the same
+page at its own URL after it has been served once. Queries are counted on one more miss. The admin
+pages and the member page are never cached: every request renders them.
 """
 
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -155,10 +157,14 @@ def measure_page(client, url: str, cached: bool, repeat: int, with_explain: bool
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    joiner = "&" if "?" in url else "?"
+    from core import versions
+
+    outdated = page_versions(url)
 
     def miss(n):
-        return client.get(f"{url}{joiner}bench-miss={n}" if cached else url, secure=True)
+        if cached:
+            versions.bump(outdated)
+        return client.get(url, secure=True)
 
     def hit(n):
         return client.get(url, secure=True)
@@ -179,6 +185,17 @@ def measure_page(client, url: str, cached: bool, repeat: int, with_explain: bool
     if with_explain:
         row.update(explain(captured))
     return row
+
+
+def page_versions(url: str) -> list[str]:
+    """The content version a change to what ``url`` shows renews (see ``core.versions``)."""
+    from core import versions
+
+    if match := re.match(r"/weeks/(\d+)/", url):
+        return [versions.week(match[1]), versions.CONTENT]
+    if match := re.match(r"/reviews/(\d+)/", url):
+        return [versions.review(match[1]), versions.CONTENT]
+    return [versions.SITE, versions.CONTENT]
 
 
 def timed(get, times: int) -> dict:

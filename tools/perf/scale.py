@@ -50,8 +50,9 @@ def report(targets: dict, small: dict, large: dict, rss: dict) -> list[str]:
         f"PostgreSQL {pg_bindir().parent.name}, Redis for sessions and caches, production settings; each page "
         f"in-process (Django's test client, no network), {REPEAT} timed requests per case after warm-up "
         "(slow pages fewer: see 'n').",
-        "Miss: the page rendered (a query string the page ignores, which the page cache neither reads nor "
-        "stores). Hit: the same page at its own URL, from the page cache. Queries and bytes: one miss.",
+        "Miss: the page after the content version it depends on was renewed (as by a comment in that week or "
+        "on that review; the curriculum for the home page), rendered and kept. Hit: the same page served again "
+        "from the page cache. Queries and bytes: one miss.",
         "",
         "Seeding (COPY):",
         *(f"- {lap}" for lap in targets.get("seeding", [])),
