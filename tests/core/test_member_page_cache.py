@@ -198,3 +198,19 @@ def test_a_display_name_change_shows_on_every_page(week, member):
     client.get("/weeks/3/")
     profile_update(user=review.author, display_name="Renamed Reviewer", bio="")
     assert "Renamed Reviewer" in client.get("/weeks/3/").content.decode()
+
+
+def test_a_curriculum_edit_shows_at_once_though_the_curriculum_is_kept(week, member, django_assert_max_num_queries):
+    week_row, scope, review = week
+    client = signed_in(member)
+    client.get("/weeks/3/")
+    CommentFactory(review=review)  # out of date: the page renders again, the curriculum comes from the cache
+    with django_assert_max_num_queries(3):
+        assert client.get("/weeks/3/").status_code == 200
+    paper = scope.papers.get()
+    paper.title = "A renamed paper"
+    paper.save()
+    assert "A renamed paper" in client.get("/weeks/3/").content.decode()
+    week_row.published_at = timezone.now() + timezone.timedelta(days=1)
+    week_row.save()
+    assert client.get("/weeks/3/").status_code == 404
