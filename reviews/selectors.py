@@ -107,9 +107,14 @@ def week_review_panels(*, scopes: list[ReviewScope], user) -> list[ScopePanel]:
     return list(panels.values())
 
 
-def scope_reviews(*, scope, user):
-    """All reviews of ``scope`` that ``user`` may read, newest first (the scope's own page)."""
-    return readable_reviews(user).filter(scope=scope, status=Review.Status.PUBLISHED).order_by("-published_at", "-pk")
+def scope_reviews(*, scope):
+    """All published reviews of ``scope``, newest first (the scope's own page), for a user the write-first
+    rule lets read them: the view asks ``rules.scope_refusal`` first. In an unlocked scope of a visible
+    week every published review is readable (``readable_reviews_q``), so the list asks nothing more and
+    reads the index on (scope, status, publication time)."""
+    return review_cards(Review.objects.filter(scope=scope, status=Review.Status.PUBLISHED)).order_by(
+        "-published_at", "-pk"
+    )
 
 
 def review_for_page(*, pk: int) -> Review | None:

@@ -103,9 +103,7 @@ def scope_reviews(request, number: int, position: int):
     if refusal is not None:
         return refuse(request, refusal, scope=scope)
     keep_until(request, _future(scope.week.meeting_at))
-    page = Paginator(selectors.scope_reviews(scope=scope, user=request.user), REVIEWS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(selectors.scope_reviews(scope=scope), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all()), "page_obj": page}
     return render(request, "reviews/scope_reviews.html", context)
 
