@@ -135,19 +135,11 @@ def _cacheable(request, canonical) -> bool:
 def _for_visitor(request, view, args, kwargs):
     key = _page_key("visitor", request.path)
     found = _get_many([VERSION_KEY, key]) or {}
-    try:
-        tokens = versions.current([versions.CONTENT], found)
-    except Exception:  # noqa: BLE001 (no version to key pages by: render without the cache)
-        logger.warning("page cache unavailable", exc_info=True)
-        return view(request, *args, **kwargs)
-    if (response := _served(found.get(key), tokens)) is not None:
-        return response
-    request.content_versions = tokens
-    response = view(request, *args, **kwargs)
-    personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
-    if response.status_code == 200 and not personal and not getattr(response, "streaming", False):
-        _store(request, key, tokens, response)
-    return response
+
+    def keepable():  # a page that sets the CSRF cookie is personal: it carries that visitor's token
+        return not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+
+    return _kept_or_rendered(request, view, args, kwargs, key, [versions.CONTENT], found, keepable)
 
 
 def _for_member(request, view, args, kwargs, depends_on):
@@ -165,17 +157,27 @@ def _for_member(request, view, args, kwargs, depends_on):
     cached_auth.use_fetched(request, found)
     if not request.user.is_authenticated or str(request.user.pk) != str(user_id):
         return view(request, *args, **kwargs)
+
+    def keepable():
+        return request.META.get("CSRF_COOKIE") == csrf_secret and not request.session.modified
+
+    return _kept_or_rendered(request, view, args, kwargs, key, names, found, keepable)
+
+
+def _kept_or_rendered(request, view, args, kwargs, key, names, found, keepable):
+    """The kept page when it was rendered at the current tokens of ``names``; else the view's answer,
+    kept when it is a plain 200 that sets no cookie and ``keepable()`` says it is not personal."""
     try:
         tokens = versions.current(names, found)
-    except Exception:  # noqa: BLE001
+    except Exception:  # noqa: BLE001 (no version to key pages by: render without the cache)
         logger.warning("page cache unavailable", exc_info=True)
         return view(request, *args, **kwargs)
     if (response := _served(found.get(key), tokens)) is not None:
         return response
     request.content_versions = tokens
     response = view(request, *args, **kwargs)
-    unchanged = request.META.get("CSRF_COOKIE") == csrf_secret and not request.session.modified
-    if response.status_code == 200 and unchanged and not response.cookies and not getattr(response, "streaming", False):
+    plain = response.status_code == 200 and not response.cookies and not getattr(response, "streaming", False)
+    if plain and keepable():
         _store(request, key, tokens, response)
     return response
 
