@@ -145,9 +145,11 @@ def test_top_level_threads_are_paginated_and_links_find_their_page(client, membe
 def test_a_page_holds_whole_threads_up_to_about_fifty_comments(client, member, other_member, published_review):
     ReviewFactory(scope=published_review.scope, author=member)
     client.force_login(member)
-    short = CommentFactory(review=published_review)
-    reply_chain(published_review, other_member, COMMENTS_PER_PAGE + 10)  # one thread longer than a page
-    last = CommentFactory(review=published_review)
+    short = CommentFactory(review=published_review, author=other_member)
+    parent = None
+    for _ in range(COMMENTS_PER_PAGE + 10):  # one thread longer than a page
+        parent = CommentFactory(review=published_review, author=other_member, parent=parent)
+    last = CommentFactory(review=published_review, author=other_member)
     url = published_review.get_absolute_url()
     pages = [client.get(url, {"page": number}).context["comments"] for number in (1, 2, 3)]
     assert [len(page) for page in pages] == [1, COMMENTS_PER_PAGE + 10, 1]
