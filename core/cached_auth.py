@@ -27,7 +27,8 @@ from core import roles, versions
 
 logger = logging.getLogger(__name__)
 
-SNAPSHOT_TTL = 300
+# Short, so that a version renewal lost to a failing cache leaves a stale snapshot for a minute at most.
+SNAPSHOT_TTL = 60
 
 
 @dataclass(frozen=True)

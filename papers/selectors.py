@@ -1,5 +1,6 @@
 """Read-side queries for curriculum pages, each with a fixed number of queries."""
 
+import logging
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -32,6 +33,7 @@ def group_resources(resources: list[Resource]) -> list[ResourceGroup]:
     return groups
 
 
+logger = logging.getLogger(__name__)
 KEEP_CURRICULUM_SECONDS = 600
 
 
@@ -64,13 +66,21 @@ def week_page(*, number: int, user, site_version: str | None = None) -> WeekPage
     queries fewer for every member whose cached page of the week is out of date."""
     key = f"readinggroup:week-curriculum:{number}:{site_version}"
     if site_version is not None:
-        kept = versions.cache().get(key)
+        kept = _cache_call("get", key)
         if isinstance(kept, WeekPage) and week_is_visible(user, kept.week):
             return kept
     page = _week_page(number=number, user=user)
     if site_version is not None and PUBLISHED.holds(page.week):
-        versions.cache().set(key, page, KEEP_CURRICULUM_SECONDS)
+        _cache_call("set", key, page, KEEP_CURRICULUM_SECONDS)
     return page
+
+
+def _cache_call(operation: str, *args):
+    try:
+        return getattr(versions.cache(), operation)(*args)
+    except Exception:  # noqa: BLE001 (a cache that is down or full: read from the database)
+        logger.warning("curriculum cache unavailable", exc_info=True)
+        return None
 
 
 def _week_page(*, number: int, user) -> WeekPage:

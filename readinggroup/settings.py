@@ -192,9 +192,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-# Sessions are read from the shared cache and written through to the database, so a signed-in page
-# costs no database round trip for its session, and an evicted session is read back from the table.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Sessions are read from the page cache and written through to the database, so a signed-in page costs
+# no database round trip for its session; an evicted session is read back from the table, and a cache
+# that is down or full only costs that query (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
+SESSION_CACHE_ALIAS = "pages"
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
