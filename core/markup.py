@@ -239,3 +239,28 @@ def html_to_text(rendered: str) -> str:
     without_footnotes = _FOOTNOTES.sub("", rendered)
     spaced = _TAG.sub("", _BLOCK_END.sub(" ", without_footnotes))
     return " ".join(html.unescape(spaced).split())
+
+
+_LIST_MARKER = re.compile(r"^\s{0,3}(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)")
+
+
+def top_level_items(text: str) -> list[str]:
+    """The Markdown source of each top-level list item of ``text`` (its marker and indent removed, any
+    nested list kept), read off the renderer's own tokens; when ``text`` has no top-level list, each
+    top-level paragraph. Used to turn a review's confusions and questions into agenda items."""
+    if not text or not text.strip() or len(text) > RENDER_CEILING:
+        return []
+    lines = _LONE_SURROGATE.sub("\ufffd", text).splitlines()
+    items, paragraphs = [], []
+    for token in _parser().parse("\n".join(lines)):
+        if token.map is None:
+            continue
+        start, end = token.map
+        if token.type == "list_item_open" and token.level == 1:
+            first, *rest = lines[start:end]
+            indent = len(first) - len(_LIST_MARKER.sub("", first))
+            body = [_LIST_MARKER.sub("", first)] + [line[indent:] if line[:indent].isspace() else line for line in rest]
+            items.append("\n".join(body).strip())
+        elif token.type == "paragraph_open" and token.level == 0:
+            paragraphs.append("\n".join(lines[start:end]).strip())
+    return [item for item in (items or paragraphs) if item]

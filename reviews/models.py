@@ -139,3 +139,36 @@ class Comment(RenderedMarkdownModel):
     @property
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
+
+
+class ReviewItem(RenderedMarkdownModel):
+    """One confusion or discussion question of a review, for the week's agenda: a top-level list item (or
+    paragraph) of that part, kept with its identity while the review is edited (``reviews.items``)."""
+
+    class Kind(models.TextChoices):
+        CONFUSION = "confusion", "Confusion"
+        QUESTION = "question", "Discussion question"
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    position = models.PositiveIntegerField(help_text="Its place among the review's items of its kind.")
+    text = models.TextField()
+    text_html = models.TextField(blank=True, editable=False)
+    # Where in the paper it is about: recognised in the text ("Section 3.2", "Eq. (4)") unless its
+    # author set it; ``place_key`` is the normalised form the agenda groups by ("section 3.2").
+    paper = models.ForeignKey("papers.Paper", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    place_key = models.CharField(max_length=40, blank=True)
+    place_label = models.CharField(max_length=40, blank=True)
+    place_set_by_author = models.BooleanField(default=False)
+    retired_at = models.DateTimeField(
+        null=True, blank=True, help_text="No longer in the review; kept for what points at it (votes, answers)."
+    )
+
+    markdown_fields = ("text",)
+
+    class Meta:
+        ordering = ["review", "kind", "position"]
+        indexes = [models.Index(fields=["review", "kind", "position"], name="review_item_order")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.position + 1} of review {self.review_id}"

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from reviews.items import review_items_sync
 from reviews.models import Comment, ReadingChoice, Review
 
 REVIEW_PARTS = ("summary", "confusions", "questions")
@@ -68,6 +69,8 @@ def review_save(*, scope, author, parts: dict[str, str], version: int | None, pu
         if existing is None:
             raise
         raise StaleEdit(current=existing) from None
+    if changed or not review.items.exists():
+        review_items_sync(review=review)
     return review
 
 
