@@ -8,7 +8,7 @@ from django.urls import path, reverse
 
 from core.paginators import CappedCountPaginator
 from reviews import services
-from reviews.models import Comment, ReadingChoice, Review
+from reviews.models import Comment, ReadingChoice, Review, ReviewItem
 
 
 class AuthorFilter(admin.FieldListFilter):
@@ -153,3 +153,40 @@ class ReadingChoiceAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ReviewItem)
+class ReviewItemAdmin(admin.ModelAdmin):
+    """The confusions and discussion questions of published reviews, one row each, as organisers gather
+    them for the meeting; derived from the reviews, so nothing here is written by hand."""
+
+    list_display = ["excerpt", "kind", "place_label", "paper", "review_author", "week"]
+    list_filter = ["kind", "review__scope__week"]
+    search_fields = ["text"]
+    show_full_result_count = False
+    paginator = CappedCountPaginator
+    list_select_related = ["review__author", "review__scope__week", "paper"]
+    readonly_fields = ["review", "kind", "position", "text", "paper", "place_label", "retired_at"]
+    fields = readonly_fields
+
+    def get_queryset(self, request):
+        # Drafts are private to their authors, and retired items are no longer in their review.
+        return super().get_queryset(request).filter(review__status=Review.Status.PUBLISHED, retired_at__isnull=True)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # an item goes when its review's author removes it
+
+    @admin.display(description="item")
+    def excerpt(self, item):
+        return item.text if len(item.text) <= 80 else f"{item.text[:79]}…"
+
+    @admin.display(description="author", ordering="review__author__username")
+    def review_author(self, item):
+        return item.review.author
+
+    @admin.display(ordering="review__scope__week__number")
+    def week(self, item):
+        return item.review.scope.week

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from members.models import Invitation, Profile
 from members.services import organiser_grant
-from reviews.models import Comment, ReadingChoice, Review
+from reviews.models import Comment, ReadingChoice, Review, ReviewItem
 from reviews.services import comment_set_hidden
 from tests.factories import (
     CommentFactory,
@@ -307,8 +307,10 @@ VALID_POSTS = {
 
 # Open to every account with the admin flag; members and visitors are sent to sign in.
 ADMIN_OWN_VIEWS = {"index", "password_change", "password_change_done", "jsi18n", "view_on_site"}
-NO_ADD_IN_ADMIN = {"reviews.review", "reviews.comment", "reviews.readingchoice"}
+NO_ADD_IN_ADMIN = {"reviews.review", "reviews.comment", "reviews.readingchoice", "reviews.reviewitem"}
 NO_CHANGE_IN_ADMIN = {"members.invitation"}
+# Derived from the reviews: shown to organisers, never deleted by hand.
+NO_DELETE_IN_ADMIN = {"reviews.reviewitem"}
 
 
 def admin_row(staff, organiser):
@@ -380,6 +382,8 @@ class World:
             scope=self.draft_scope, author=self.author, summary=DRAFT_MARKER, status="draft", published_at=None
         )
         ReviewFactory(scope=self.scope, author=self.users["member"])
+        ReviewItem.objects.create(review=self.review, kind="confusion", position=0, text=f"Me? {PUBLISHED_MARKER}")
+        ReviewItem.objects.create(review=self.draft, kind="question", position=0, text=f"Draft? {DRAFT_MARKER}")
         self.comment = CommentFactory(review=self.review, author=self.author, body="A comment")
         # Written while the draft was published, then unpublished with it.
         self.draft_comment = CommentFactory(
@@ -449,7 +453,7 @@ def admin_expectation(name: str, world) -> tuple[dict, dict]:
         )
         label = f"{app_label}.{model}"
         allowed = app_label in settings.ORGANISER_APPS
-        if action == "add" and label in NO_ADD_IN_ADMIN:
+        if (action == "add" and label in NO_ADD_IN_ADMIN) or (action == "delete" and label in NO_DELETE_IN_ADMIN):
             allowed = False
         if action in {"change", "delete", "history"}:
             instance = model_class.objects.order_by("pk").first()

@@ -16,7 +16,9 @@ QUESTIONS = "Anything to ask?"
 
 def save(scope, author, confusions, questions=QUESTIONS, review=None):
     parts = {"summary": "A summary.", "confusions": confusions, "questions": questions}
-    return review_save(scope=scope, author=author, parts=parts, version=review.version if review else None)
+    return review_save(
+        scope=scope, author=author, parts=parts, version=review.version if review else None, publish=True
+    )
 
 
 def items_of(review, kind=ReviewItem.Kind.CONFUSION):
@@ -105,3 +107,20 @@ def test_items_keep_their_identity_through_reordering_a_typo_fix_and_a_deletion(
     assert table.retired_at is not None  # gone from the review, kept for what points at it
     review = save(scope, member, "- What does Table 2 compare?", review=review)
     assert [item.pk for item in items_of(review)] == [table.pk]  # back again: the same item
+
+
+def test_organisers_see_the_items_of_published_reviews_in_the_admin(organiser_client, week, member, other_member):
+    scope = ReviewScopeFactory(week=week, position=1)
+    published = save(scope, member, "- Published confusion about Table 3\n- Another one")
+    review_save(
+        scope=scope,
+        author=other_member,
+        parts={"summary": "Draft.", "confusions": "- Draft-only confusion", "questions": ""},
+        version=None,
+    )
+    save(scope, member, "- Another one", review=published)  # the first is retired
+    page = organiser_client.get("/admin/reviews/reviewitem/").content.decode()
+    assert "Another one" in page and "Anything to ask?" in page
+    assert "Published confusion" not in page and "Draft-only confusion" not in page
+    filtered = organiser_client.get("/admin/reviews/reviewitem/", {"kind__exact": "question"}).content.decode()
+    assert "Anything to ask?" in filtered and "Another one" not in filtered
