@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.urls import path, reverse
 
 from core.paginators import CappedCountPaginator
@@ -160,7 +160,7 @@ class ReviewItemAdmin(admin.ModelAdmin):
     """The confusions and discussion questions of published reviews, one row each, as organisers gather
     them for the meeting; derived from the reviews, so nothing here is written by hand."""
 
-    list_display = ["excerpt", "kind", "place_label", "paper", "review_author", "week"]
+    list_display = ["excerpt", "kind", "place_label", "paper", "review_author", "week", "vote_count"]
     list_filter = ["kind", "review__scope__week"]
     search_fields = ["text"]
     show_full_result_count = False
@@ -171,7 +171,8 @@ class ReviewItemAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         # Drafts are private to their authors, and retired items are no longer in their review.
-        return super().get_queryset(request).filter(review__status=Review.Status.PUBLISHED, retired_at__isnull=True)
+        items = super().get_queryset(request).filter(review__status=Review.Status.PUBLISHED, retired_at__isnull=True)
+        return items.annotate(vote_count=Count("votes"))
 
     def has_add_permission(self, request):
         return False
@@ -190,3 +191,7 @@ class ReviewItemAdmin(admin.ModelAdmin):
     @admin.display(ordering="review__scope__week__number")
     def week(self, item):
         return item.review.scope.week
+
+    @admin.display(description="me too / +1", ordering="vote_count")
+    def vote_count(self, item):
+        return item.vote_count

@@ -172,3 +172,16 @@ class ReviewItem(RenderedMarkdownModel):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.position + 1} of review {self.review_id}"
+
+
+class ItemVote(TimestampedModel):
+    """A member's "me too" on a confusion or "+1" on a discussion question, one per member per item."""
+
+    item = models.ForeignKey(ReviewItem, on_delete=models.CASCADE, related_name="votes")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="item_votes")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["item", "member"], name="item_vote_once_per_member")]
+
+    def __str__(self):
+        return f"{self.member} on {self.item}"

@@ -24,7 +24,7 @@ from core.conditions import TimeReached, UserHasRow
 from core.roles import is_in_the_group, is_member, is_organiser
 from papers.models import ReviewScope
 from papers.rules import visible_weeks_q, week_is_visible
-from reviews.models import Comment, ReadingChoice, Review
+from reviews.models import Comment, ReadingChoice, Review, ReviewItem
 
 NOTHING = Q(pk__in=[])
 # A member may read the others' reviews of a scope once any of these holds (cheapest check first).
@@ -96,6 +96,17 @@ def comment_is_hidden(user, comment: Comment) -> bool:
     return comment.is_hidden
 
 
+@rules.predicate
+def item_is_readable(user, item: ReviewItem) -> bool:
+    """An agenda item is as readable as its review, while it is still in it."""
+    return item.retired_at is None and item.review.is_published and review_is_readable(user, item.review)
+
+
+@rules.predicate
+def is_item_author(user, item: ReviewItem) -> bool:
+    return item.review.author_id == user.pk
+
+
 rules.add_rule("reviews.read_reviews", is_in_the_group)
 rules.add_rule("reviews.write_review", is_member)
 rules.add_rule("reviews.edit_review", is_member & is_review_author)
@@ -104,6 +115,8 @@ rules.add_rule("reviews.read_hidden_comment", is_organiser)
 rules.add_rule("reviews.edit_comment", is_member & is_comment_author & ~comment_is_deleted & ~comment_is_hidden)
 rules.add_rule("reviews.delete_comment", is_member & is_comment_author & ~comment_is_deleted)
 rules.add_rule("reviews.hide_comment", is_organiser & ~comment_is_deleted)
+# "Me too" on a confusion, "+1" on a question: a member's, on what they may read, never on their own.
+rules.add_rule("reviews.vote_item", is_member & item_is_readable & ~is_item_author)
 
 
 class Refusal(Enum):

@@ -1,11 +1,13 @@
 """Writes of member content: reviews, reading choices, comments. One function per use case."""
 
-from django.core.exceptions import ValidationError
+import rules
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+import reviews.rules  # noqa: F401 (registers the rules asked below)
 from reviews.items import review_items_sync
-from reviews.models import Comment, ReadingChoice, Review
+from reviews.models import Comment, ItemVote, ReadingChoice, Review, ReviewItem
 
 REVIEW_PARTS = ("summary", "confusions", "questions")
 
@@ -169,3 +171,21 @@ def comment_set_hidden(*, comment: Comment, hidden: bool, by) -> Comment:
     comment.hidden_by = by if hidden else None
     comment.save(update_fields=["hidden_at", "hidden_by", "updated"])
     return comment
+
+
+@transaction.atomic
+def item_vote_toggle(*, item: ReviewItem, member) -> bool:
+    """Adds ``member``'s "me too" (a confusion) or "+1" (a question) to ``item``, or takes it back;
+    returns whether the vote is there now. ``PermissionDenied`` unless ``reviews.vote_item`` allows it:
+    a verified member, an item they may read under the write-first rule, not their own."""
+    if not rules.test_rule("reviews.vote_item", member, item):
+        raise PermissionDenied("You cannot vote on this item.")
+    taken_back, _ = ItemVote.objects.filter(item=item, member=member).delete()
+    if taken_back:
+        return False
+    try:
+        with transaction.atomic():
+            ItemVote.objects.create(item=item, member=member)
+    except IntegrityError:
+        pass  # the same vote from a second click at the same moment: it is there
+    return True

@@ -124,3 +124,40 @@ def test_organisers_see_the_items_of_published_reviews_in_the_admin(organiser_cl
     assert "Published confusion" not in page and "Draft-only confusion" not in page
     filtered = organiser_client.get("/admin/reviews/reviewitem/", {"kind__exact": "question"}).content.decode()
     assert "Anything to ask?" in filtered and "Another one" not in filtered
+
+
+def test_members_vote_on_what_they_may_read_never_on_their_own(week, member, other_member, unverified_user):
+    from django.core.exceptions import PermissionDenied
+
+    from reviews.services import item_vote_toggle
+
+    scope = ReviewScopeFactory(week=week, position=1)
+    confusion = items_of(save(scope, member, "- Why does §2 work?"))[0]
+    with pytest.raises(PermissionDenied):
+        item_vote_toggle(item=confusion, member=member)  # their own
+    with pytest.raises(PermissionDenied):
+        item_vote_toggle(item=confusion, member=other_member)  # hidden by the write-first rule
+    with pytest.raises(PermissionDenied):
+        item_vote_toggle(item=confusion, member=unverified_user)
+    save(scope, other_member, "- Something else")
+    assert item_vote_toggle(item=confusion, member=other_member) is True
+    assert confusion.votes.count() == 1
+    assert item_vote_toggle(item=confusion, member=other_member) is False  # taken back
+    assert confusion.votes.count() == 0
+
+
+def test_a_retired_item_takes_no_votes_and_keeps_the_ones_it_has(week, member, other_member):
+    from django.core.exceptions import PermissionDenied
+
+    from reviews.services import item_vote_toggle
+
+    scope = ReviewScopeFactory(week=week, position=1)
+    save(scope, other_member, "- Mine")
+    review = save(scope, member, "- Why does §2 work?")
+    confusion = items_of(review)[0]
+    item_vote_toggle(item=confusion, member=other_member)
+    save(scope, member, "- A different confusion altogether, about Table 9", review=review)
+    confusion.refresh_from_db()
+    assert confusion.retired_at is not None and confusion.votes.count() == 1
+    with pytest.raises(PermissionDenied):
+        item_vote_toggle(item=confusion, member=other_member)
