@@ -21,3 +21,15 @@ def of_comment(comment) -> list[str]:
 
 def of_reading_choice(choice) -> list[str]:
     return [_week_of_scope(choice.scope_id), versions.member(choice.member_id)]
+
+
+def of_review_item(item) -> list[str]:
+    number = Review.objects.filter(pk=item.review_id).values_list("scope__week__number", flat=True).first()
+    return [versions.week(number), versions.review(item.review_id)]
+
+
+def of_item_vote(vote) -> list[str]:
+    from reviews.models import ReviewItem
+
+    number = ReviewItem.objects.filter(pk=vote.item_id).values_list("review__scope__week__number", flat=True).first()
+    return [versions.week(number)]

@@ -52,14 +52,14 @@ def scope_is_unlocked(user, scope: ReviewScope) -> bool:
     return is_member(user) and any(condition.holds(scope, user) for condition in WRITE_FIRST_UNLOCKS)
 
 
-def readable_reviews_q(user) -> Q:
-    """Reviews ``user`` may read in full: their own (drafts too) and the published ones the write-first
-    rule unlocks, of weeks they can see."""
+def readable_reviews_q(user, *, via: str = "") -> Q:
+    """Reviews (reached through ``via``, e.g. ``"review__"``) ``user`` may read in full: their own
+    (drafts too) and the published ones the write-first rule unlocks, of weeks they can see."""
     if not is_in_the_group(user):
         return NOTHING
-    own = Q(author=user) if is_member(user) else NOTHING
-    unlocked = Q(status=Review.Status.PUBLISHED) & unlocked_scopes_q(user, via="scope__")
-    return visible_weeks_q(user, via="scope__week__") & (own | unlocked)
+    own = Q(**{f"{via}author": user}) if is_member(user) else NOTHING
+    unlocked = Q(**{f"{via}status": Review.Status.PUBLISHED}) & unlocked_scopes_q(user, via=f"{via}scope__")
+    return visible_weeks_q(user, via=f"{via}scope__week__") & (own | unlocked)
 
 
 @rules.predicate

@@ -14,7 +14,7 @@ from django.utils.http import RFC3986_SUBDELIMS
 
 from core.roles import is_in_the_group, is_member, organisers_q
 from papers.models import Paper, ReviewScope
-from reviews.models import Comment, Review
+from reviews.models import Comment, ItemVote, Review, ReviewItem
 from reviews.rules import readable_reviews_q, unlocked_scopes_q
 
 REVIEWS_PER_SCOPE_ON_WEEK_PAGE = 5
@@ -243,4 +243,53 @@ def member_published_reviews(*, member, viewer):
         .filter(author=member, status=Review.Status.PUBLISHED)
         .prefetch_related(Prefetch("scope__papers", queryset=Paper.objects.select_related("week").order_by("position")))
         .order_by("-published_at", "-pk")
+    )
+
+
+@dataclass
+class AgendaGroup:
+    """The items of one place of one paper (or of no paper, or no place), most voted first."""
+
+    paper: Paper | None
+    place_label: str
+    items: list = field(default_factory=list)
+
+
+def week_agenda(*, week, user) -> list[AgendaGroup]:
+    """The confusions and questions of the week that ``user`` may read (items of published reviews the
+    write-first rule lets them read, still in their review), grouped by paper and place, each group
+    ranked by votes then age, groups by paper position, then by their top item's votes. Two queries."""
+    items = (
+        ReviewItem.objects.filter(
+            readable_reviews_q(user, via="review__"),
+            review__scope__week=week,
+            review__status=Review.Status.PUBLISHED,
+            retired_at__isnull=True,
+        )
+        .select_related("review__author__profile", "paper")
+        .defer("text", "review__summary", "review__confusions", "review__questions", "review__summary_html")
+        .defer("review__confusions_html", "review__questions_html")
+        .annotate(
+            vote_count=Count("votes", distinct=True),
+            voted=Exists(ItemVote.objects.filter(item=OuterRef("pk"), member_id=getattr(user, "pk", None))),
+        )
+        .order_by("-vote_count", "created", "pk")
+    )
+    groups: dict[tuple, AgendaGroup] = {}
+    for item in items:
+        # Readable by the query above; reviews.vote_item also keeps members off their own items (the
+        # vote view asks the rule itself).
+        item.may_vote = is_member(user) and item.review.author_id != user.pk
+        key = (item.paper_id, item.place_key)
+        if key not in groups:
+            groups[key] = AgendaGroup(paper=item.paper, place_label=item.place_label)
+        groups[key].items.append(item)
+    return sorted(
+        groups.values(),
+        key=lambda g: (
+            g.paper is None,
+            g.paper.position if g.paper else 0,
+            g.place_label == "",
+            -g.items[0].vote_count,
+        ),
     )

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from members.models import Invitation, Profile
 from members.services import organiser_grant
-from reviews.models import Comment, ReadingChoice, Review, ReviewItem
+from reviews.models import Comment, ItemVote, ReadingChoice, Review, ReviewItem
 from reviews.services import comment_set_hidden
 from tests.factories import (
     CommentFactory,
@@ -141,6 +141,10 @@ SITE = {
     ),
     "members:invitation_accept": Cell(lambda w: {"token": w.invitation.token}, same(302), same(405)),
     "reviews:scope_reviews": Cell(SCOPE, row(302, 403, 200, 200, 403, 403, 200), same(405)),
+    # Every member reads the agenda; the items of a scope show only to those it is unlocked for.
+    "reviews:week_agenda": Cell(lambda w: {"number": w.week.number}, row(302, 403, 200, 200, 200, 200, 200), same(405)),
+    # The form is only a button: an empty POST is a valid one. Not on one's own item, nor a hidden one.
+    "reviews:item_vote": Cell(lambda w: {"pk": w.item.pk}, same(405), row(302, 403, 302, 403, 403, 403, 302)),
     "reviews:review_write": Cell(
         SCOPE,
         row(302, 403, 200, 200, 200, 200, 200),
@@ -249,6 +253,7 @@ VALID_POSTS = {
     ),
     # Only the write-first rule's button.
     "reading_choice": Post("reviews:reading_choice", NO_DATA, row(302, 403, 302, 302, 302, 302, 302)),
+    "item_vote": Post("reviews:item_vote", NO_DATA, row(302, 403, 302, 403, 403, 403, 302)),
     "review_unpublish": Post("reviews:review_unpublish", NO_DATA, row(302, 404, 404, 302, 404, 404, 404)),
     "comment_create": Post(
         "reviews:comment_create", lambda w, role: {"body": "A *fair* point."}, row(302, 403, 302, 302, 403, 403, 302)
@@ -382,7 +387,9 @@ class World:
             scope=self.draft_scope, author=self.author, summary=DRAFT_MARKER, status="draft", published_at=None
         )
         ReviewFactory(scope=self.scope, author=self.users["member"])
-        ReviewItem.objects.create(review=self.review, kind="confusion", position=0, text=f"Me? {PUBLISHED_MARKER}")
+        self.item = ReviewItem.objects.create(
+            review=self.review, kind="confusion", position=0, text=f"Me? {PUBLISHED_MARKER}"
+        )
         ReviewItem.objects.create(review=self.draft, kind="question", position=0, text=f"Draft? {DRAFT_MARKER}")
         self.comment = CommentFactory(review=self.review, author=self.author, body="A comment")
         # Written while the draft was published, then unpublished with it.
@@ -415,6 +422,7 @@ def stored_state():
         list(Comment.objects.order_by("pk").values_list("pk", "body", "version", "hidden_at", "deleted_at")),
         list(ReadingChoice.objects.order_by("pk").values_list("pk", "scope", "member")),
         list(Profile.objects.order_by("pk").values_list("pk", "display_name", "bio")),
+        list(ItemVote.objects.order_by("pk").values_list("pk", "item", "member")),
     )
 
 

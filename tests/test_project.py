@@ -25,6 +25,8 @@ URL_OWNERS = {
     "members:invitation_accept": "tests/members/test_accounts.py",
     "reviews:review_write": "tests/reviews/test_views.py",
     "reviews:scope_reviews": "tests/reviews/test_views.py",
+    "reviews:week_agenda": "tests/reviews/test_agenda.py",
+    "reviews:item_vote": "tests/reviews/test_agenda.py",
     "reviews:reading_choice": "tests/reviews/test_views.py",
     "reviews:review_detail": "tests/reviews/test_views.py",
     "reviews:review_unpublish": "tests/reviews/test_views.py",

@@ -117,3 +117,16 @@ def member_detail(request, username: str):
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"member": member, "page_obj": page, "is_self": member.pk == request.user.pk}
     return render(request, "reviews/member_detail.html", context)
+
+
+@require_safe
+@login_required
+@cache_page(depends_on=_of_week)
+def week_agenda(request, number: int):
+    """The week's confusions and questions that the member may read, grouped by paper and place, most
+    voted first, with a "me too" / "+1" button on the others' items."""
+    require(request, "reviews.read_reviews", reason="The agenda is for verified members.")
+    page = curriculum.week_page(number=number, user=request.user, site_version=content_version(request, versions.SITE))
+    keep_until(request, _future(page.week.meeting_at))
+    context = {"week": page.week, "groups": selectors.week_agenda(week=page.week, user=request.user)}
+    return render(request, "reviews/agenda.html", context)

@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from core.markup import render_markdown
 from reviews import services, throttles
 from reviews.forms import ReviewForm
-from reviews.models import Review
+from reviews.models import Review, ReviewItem
 from reviews.views.refusals import require, scope_or_404
 
 
@@ -103,3 +104,16 @@ def reading_choice(request, number: int, position: int):
         "read without writing first — you can still write yours.",
     )
     return redirect(f"{scope.week.get_absolute_url()}#scope-{scope.position}")
+
+
+@require_POST
+@login_required
+def item_vote(request, pk: int):
+    """Adds or takes back the member's "me too" (a confusion) or "+1" (a question), then back to the agenda."""
+    item = get_object_or_404(ReviewItem.objects.select_related("review__scope__week"), pk=pk)
+    require(request, "reviews.vote_item", item, reason="You can vote on the others' items you may read.")
+    voted = services.item_vote_toggle(item=item, member=request.user)
+    words = "Me too" if item.kind == ReviewItem.Kind.CONFUSION else "+1"
+    messages.success(request, f"{words}: counted." if voted else f"{words}: taken back.")
+    week = item.review.scope.week
+    return redirect(f"{reverse('reviews:week_agenda', args=[week.number])}#item-{item.pk}")

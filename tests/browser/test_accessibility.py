@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.services import profile_update
+from reviews.items import review_items_sync
 from reviews.models import Review
 from tests.factories import (
     CommentFactory,
@@ -36,7 +37,8 @@ def journey(transactional_db):
     ResourceFactory(week=week, kind="blog")
     author = UserFactory(username="ada")
     profile_update(user=author, display_name="Ada Lovelace", bio="Reads about engines.")
-    review = ReviewFactory(scope=scope, author=author)
+    review = ReviewFactory(scope=scope, author=author, confusions="- What does Eq. (2) mean?\n- And Fig. 1?")
+    review_items_sync(review=review)  # as saving it on the site would
     parent = CommentFactory(review=review, author=author)
     CommentFactory(review=review, parent=parent)
     return {"week": week, "scope": scope, "review": review, "author": author}
@@ -79,6 +81,7 @@ def test_signed_in_pages_have_no_serious_violations(page, sign_in, journey):
         "/weeks/1/papers/1/",
         journey["review"].get_absolute_url(),
         "/weeks/1/reviews/1/write/",
+        "/weeks/1/agenda/",
         "/members/ada/",
         "/accounts/profile/",
     ]
