@@ -9,6 +9,7 @@ urlpatterns = [
     path("weeks/<int:number>/reviews/<int:position>/write/", writing.review_write, name="review_write"),
     path("weeks/<int:number>/reviews/<int:position>/read-first/", writing.reading_choice, name="reading_choice"),
     path("weeks/<int:number>/agenda/", pages.week_agenda, name="week_agenda"),
+    path("weeks/<int:number>/agenda.md", pages.week_agenda_markdown, name="week_agenda_markdown"),
     path("items/<int:pk>/vote/", writing.item_vote, name="item_vote"),
     path("reviews/<int:pk>/", pages.review_detail, name="review_detail"),
     path("reviews/<int:pk>/unpublish/", writing.review_unpublish, name="review_unpublish"),

@@ -143,6 +143,9 @@ SITE = {
     "reviews:scope_reviews": Cell(SCOPE, row(302, 403, 200, 200, 403, 403, 200), same(405)),
     # Every member reads the agenda; the items of a scope show only to those it is unlocked for.
     "reviews:week_agenda": Cell(lambda w: {"number": w.week.number}, row(302, 403, 200, 200, 200, 200, 200), same(405)),
+    "reviews:week_agenda_markdown": Cell(
+        lambda w: {"number": w.week.number}, row(302, 403, 200, 200, 200, 200, 200), same(405)
+    ),
     # The form is only a button: an empty POST is a valid one. Not on one's own item, nor a hidden one.
     "reviews:item_vote": Cell(lambda w: {"pk": w.item.pk}, same(405), row(302, 403, 302, 403, 403, 403, 302)),
     "reviews:review_write": Cell(

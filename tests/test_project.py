@@ -26,6 +26,7 @@ URL_OWNERS = {
     "reviews:review_write": "tests/reviews/test_views.py",
     "reviews:scope_reviews": "tests/reviews/test_views.py",
     "reviews:week_agenda": "tests/reviews/test_agenda.py",
+    "reviews:week_agenda_markdown": "tests/reviews/test_agenda.py",
     "reviews:item_vote": "tests/reviews/test_agenda.py",
     "reviews:reading_choice": "tests/reviews/test_views.py",
     "reviews:review_detail": "tests/reviews/test_views.py",

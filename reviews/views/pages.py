@@ -5,7 +5,9 @@ import rules
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -130,3 +132,19 @@ def week_agenda(request, number: int):
     keep_until(request, _future(page.week.meeting_at))
     context = {"week": page.week, "groups": selectors.week_agenda(week=page.week, user=request.user)}
     return render(request, "reviews/agenda.html", context)
+
+
+@require_safe
+@login_required
+def week_agenda_markdown(request, number: int):
+    """The agenda as Markdown, to start the meeting notes from: the same items the page shows."""
+    require(request, "reviews.read_reviews", reason="The agenda is for verified members.")
+    page = curriculum.week_page(number=number, user=request.user)
+    groups = selectors.week_agenda(week=page.week, user=request.user)
+    for group in groups:
+        for item in group.items:
+            item.one_line = " ".join(item.text.split())
+    text = render_to_string("reviews/agenda.md", {"week": page.week, "groups": groups}, request=request)
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="week-{page.week.number}-agenda.md"'
+    return response

@@ -99,3 +99,22 @@ def test_a_cached_agenda_shows_a_new_vote_and_a_new_item_at_once(client, scope, 
     ItemVote.objects.create(item=author.reviews.get().items.get(kind="confusion"), member=other_member)
     page = agenda(client, scope.week).content.decode()
     assert "1 also confused" in page and "Another-new-item" in page
+
+
+def test_the_agenda_downloads_as_markdown_with_only_what_the_member_may_read(client, week, member):
+    readable, hidden = ReviewScopeFactory(week=week, position=1), ReviewScopeFactory(week=week, position=2)
+    readable.papers.add(PaperFactory(week=week, position=1, title="LSTM"))
+    hidden.papers.add(PaperFactory(week=week, position=2, title="GRU"))
+    writer = UserFactory(username="writer")
+    publish(readable, writer, "- What does Eq. (4)\n  really say?")
+    publish(hidden, writer, "- Hidden-in-scope-two")
+    publish(readable, member, "- Mine")
+    client.force_login(member)
+    response = client.get(reverse("reviews:week_agenda_markdown", args=[week.number]))
+    text = response.content.decode()
+    assert response["Content-Type"].startswith("text/markdown")
+    assert response["Content-Disposition"] == f'attachment; filename="week-{week.number}-agenda.md"'
+    assert text.startswith(f"# Agenda: {week.heading}")
+    assert "## Paper 1: LSTM · Eq. (4)" in text
+    assert "- **Confusion** (0 also confused; writer): What does Eq. (4) really say?" in text
+    assert "Hidden-in-scope-two" not in text and "GRU" not in text
