@@ -107,6 +107,10 @@ def _matched(old: list[ReviewItem], texts: list[str]) -> dict[int, ReviewItem]:
     return matched
 
 
+def _stored(item: ReviewItem) -> tuple:
+    return (item.position, item.text, item.retired_at, item.place_key, item.place_label, item.paper_id)
+
+
 def review_items_sync(*, review: Review) -> list[ReviewItem]:
     """Bring ``review``'s items in line with its confusions and questions (call inside the transaction
     that saves it); returns its current items."""
@@ -120,12 +124,14 @@ def review_items_sync(*, review: Review) -> list[ReviewItem]:
         matched = _matched(old, texts)
         for position, text in enumerate(texts):
             item = matched.get(position) or ReviewItem(review=review, kind=kind)
+            before = _stored(item)
             item.position, item.text, item.retired_at = position, text, None
             if not item.place_set_by_author:
                 place = place_in(text)
                 item.place_key, item.place_label = (place.key, place.label) if place else ("", "")
                 item.paper = paper_in(text, papers)
-            item.save()
+            if item.pk is None or _stored(item) != before:  # an unchanged item is neither rendered nor written
+                item.save()
             current.append(item)
         kept = {item.pk for item in matched.values()}
         for item in old:

@@ -23,11 +23,6 @@ def of_reading_choice(choice) -> list[str]:
     return [_week_of_scope(choice.scope_id), versions.member(choice.member_id)]
 
 
-def of_review_item(item) -> list[str]:
-    number = Review.objects.filter(pk=item.review_id).values_list("scope__week__number", flat=True).first()
-    return [versions.week(number), versions.review(item.review_id)]
-
-
 def of_item_vote(vote) -> list[str]:
     from reviews.models import ReviewItem
 

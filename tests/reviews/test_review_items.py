@@ -161,3 +161,14 @@ def test_a_retired_item_takes_no_votes_and_keeps_the_ones_it_has(week, member, o
     assert confusion.retired_at is not None and confusion.votes.count() == 1
     with pytest.raises(PermissionDenied):
         item_vote_toggle(item=confusion, member=other_member)
+
+
+def test_saving_a_review_again_leaves_its_unchanged_items_alone(week, member, django_assert_max_num_queries):
+    scope = ReviewScopeFactory(week=week, position=1)
+    review = save(scope, member, "\n".join(f"- Confusion {n} about Table {n}" for n in range(8)))
+    first = {item.pk: item.updated for item in items_of(review)}
+    from reviews.items import review_items_sync
+
+    with django_assert_max_num_queries(2):  # the scope's papers and the review's items, nothing written
+        review_items_sync(review=review)
+    assert {item.pk: item.updated for item in items_of(review)} == first
