@@ -31,7 +31,7 @@ def invitation_accept(request, token: str):
         return invitation_unavailable_response(request, invitation.status)
     if request.user.is_authenticated:
         messages.info(request, "You are already signed in.")
-        return redirect("papers:home")
+        return redirect("home")
     request.session[INVITATION_SESSION_KEY] = invitation.token
     # The link reached this inbox, so that address needs no second verification.
     get_adapter(request).stash_verified_email(request, invitation.email)

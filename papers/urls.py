@@ -5,6 +5,5 @@ from papers import views
 app_name = "papers"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("weeks/<int:number>/papers/<int:position>/", views.paper_detail, name="paper_detail"),
 ]

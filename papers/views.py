@@ -7,13 +7,6 @@ from papers import selectors
 
 
 @require_safe
-@cache_page
-def home(request):
-    schedule = selectors.schedule_for(user=request.user)
-    return render(request, "papers/home.html", {"schedule": schedule})
-
-
-@require_safe
 @cache_page(depends_on=lambda number, position: [versions.week(number)])
 def paper_detail(request, number: int, position: int):
     paper = selectors.paper_for_page(number=number, position=position, user=request.user)

@@ -26,6 +26,7 @@ urlpatterns = [
     # Pages that compose several apps are named here, without an app namespace, so the apps below
     # (a week links to its page, a profile to its member's page) can link to them without naming the
     # app that serves them.
+    path("", review_pages.home, name="home"),
     path("weeks/<int:number>/", review_pages.week_detail, name="week_detail"),
     path("members/<str:username>/", review_pages.member_detail, name="member_detail"),
     path("", include("members.urls")),

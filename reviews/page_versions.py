@@ -1,5 +1,5 @@
-"""Which cached pages a review, comment or reading choice shows on (``core.versions``): its week's, its
-review's, and, for what decides the write-first rule, its member's own."""
+"""Which cached pages a review, comment, reading choice or agenda vote shows on (``core.versions``): its
+week's, its review's, and, for what decides the write-first rule or shows in "Your week", its member's own."""
 
 from core import versions
 from papers.models import ReviewScope
@@ -27,4 +27,5 @@ def of_item_vote(vote) -> list[str]:
     from reviews.models import ReviewItem
 
     number = ReviewItem.objects.filter(pk=vote.item_id).values_list("review__scope__week__number", flat=True).first()
-    return [versions.week(number)]
+    # The member's own pages count their votes ("Your week" on the home page).
+    return [versions.week(number), versions.member(vote.member_id)]

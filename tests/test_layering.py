@@ -79,7 +79,7 @@ def test_templates_point_down_only():
 )
 def test_a_papers_template_reaching_up_is_caught(tmp_path, forbidden):
     shutil.copytree(ROOT / "templates", tmp_path, dirs_exist_ok=True)
-    page = tmp_path / "papers" / "home.html"
+    page = tmp_path / "papers" / "paper_detail.html"
     page.write_text(page.read_text(encoding="utf-8") + forbidden + "\n", encoding="utf-8")
     assert len(template_direction_violations(tmp_path)) == 1
 

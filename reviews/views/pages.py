@@ -1,13 +1,11 @@
-"""The pages that show reviews: the week page (curriculum and reviews together), a review, a scope's reviews
-and a member's page."""
+"""The pages that show reviews: the home page, the week page (curriculum and reviews together), a
+review, a scope's reviews and a member's page."""
 
 import rules
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -28,16 +26,32 @@ def _of_week(number, **kwargs) -> list[str]:
 
 
 @require_safe
+@cache_page
+def home(request):
+    """The weeks the user may see: the current one first, then those coming up and those past; for a
+    member, first their own state of the current week."""
+    schedule = curriculum.schedule_for(user=request.user)
+    my_week = selectors.my_week(week=schedule.current, user=request.user)
+    if my_week is not None:
+        keep_until(request, _future(my_week.due))  # "late" from then on
+    return render(request, "reviews/home.html", {"schedule": schedule, "my_week": my_week})
+
+
+@require_safe
 @cache_page(depends_on=_of_week)
 def week_detail(request, number: int):
     """The week page: the curriculum (papers, resources) and, per review scope, the reviews the user may read."""
     page = curriculum.week_page(number=number, user=request.user, site_version=content_version(request, versions.SITE))
     keep_until(request, _future(page.week.meeting_at))
     panels = selectors.week_review_panels(scopes=page.scopes, user=request.user)
+    my_week = selectors.my_week_from_panels(week=page.week, panels=panels, user=request.user)
+    if my_week is not None:
+        keep_until(request, _future(my_week.due))  # "late" from then on
     context = {
         "page": page,
         "week": page.week,
         "panels": panels,
+        "my_week": my_week,
     }
     return render(request, "reviews/week_detail.html", context)
 
@@ -119,32 +133,3 @@ def member_detail(request, username: str):
     page = Paginator(reviews, REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"member": member, "page_obj": page, "is_self": member.pk == request.user.pk}
     return render(request, "reviews/member_detail.html", context)
-
-
-@require_safe
-@login_required
-@cache_page(depends_on=_of_week)
-def week_agenda(request, number: int):
-    """The week's confusions and questions that the member may read, grouped by paper and place, most
-    voted first, with a "me too" / "+1" button on the others' items."""
-    require(request, "reviews.read_reviews", reason="The agenda is for verified members.")
-    page = curriculum.week_page(number=number, user=request.user, site_version=content_version(request, versions.SITE))
-    keep_until(request, _future(page.week.meeting_at))
-    context = {"week": page.week, "groups": selectors.week_agenda(week=page.week, user=request.user)}
-    return render(request, "reviews/agenda.html", context)
-
-
-@require_safe
-@login_required
-def week_agenda_markdown(request, number: int):
-    """The agenda as Markdown, to start the meeting notes from: the same items the page shows."""
-    require(request, "reviews.read_reviews", reason="The agenda is for verified members.")
-    page = curriculum.week_page(number=number, user=request.user)
-    groups = selectors.week_agenda(week=page.week, user=request.user)
-    for group in groups:
-        for item in group.items:
-            item.one_line = " ".join(item.text.split())
-    text = render_to_string("reviews/agenda.md", {"week": page.week, "groups": groups}, request=request)
-    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="week-{page.week.number}-agenda.md"'
-    return response

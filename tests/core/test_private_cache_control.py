@@ -26,7 +26,7 @@ def signed_in_pages(scope, member):
     own = ReviewFactory(scope=scope, author=member)
     return {
         "the week page": reverse("week_detail", args=[2]),
-        "the home page": reverse("papers:home"),
+        "the home page": reverse("home"),
         "the editor": reverse("reviews:review_write", args=[2, 1]),
         "their own review": reverse("reviews:review_detail", args=[own.pk]),
         "a member page": reverse("member_detail", args=[member.username]),
@@ -62,7 +62,7 @@ def test_the_answer_to_a_sign_in_is_private(client, member):
 
 
 def test_visitors_pages_stay_cacheable(client, scope):
-    for url in (reverse("week_detail", args=[2]), reverse("papers:home")):
+    for url in (reverse("week_detail", args=[2]), reverse("home")):
         response = client.get(url)
         assert "no-store" not in directives(response) and "private" not in directives(response)
 

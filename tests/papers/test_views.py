@@ -18,7 +18,7 @@ def test_home_shows_current_upcoming_and_past_weeks(client):
     current = WeekFactory(number=2, title="Convolutions", reading_starts=today - timezone.timedelta(days=2))
     upcoming = WeekFactory(number=3, title="Residuals", reading_starts=today + timezone.timedelta(days=5))
     PaperFactory(week=current, title="ImageNet Classification with Deep CNNs")
-    response = client.get(reverse("papers:home"))
+    response = client.get(reverse("home"))
     content = response.content.decode()
     assert response.context["schedule"].current == current
     assert response.context["schedule"].upcoming == [upcoming]
@@ -28,13 +28,13 @@ def test_home_shows_current_upcoming_and_past_weeks(client):
 
 
 def test_home_without_weeks_says_so(client):
-    response = client.get(reverse("papers:home"))
+    response = client.get(reverse("home"))
     assert "No weeks yet" in response.content.decode()
 
 
 def test_draft_week_is_hidden_from_visitors_and_members_but_shown_to_organisers(client, member, organiser):
     draft = WeekFactory(title="Secret plans", published_at=None)
-    assert "Secret plans" not in client.get(reverse("papers:home")).content.decode()
+    assert "Secret plans" not in client.get(reverse("home")).content.decode()
     assert client.get(week_url(draft)).status_code == 404
     client.force_login(member)
     assert client.get(week_url(draft)).status_code == 404
@@ -114,10 +114,10 @@ def test_home_query_count_does_not_grow_with_weeks(client):
     today = timezone.localdate()
     for number in range(1, 3):
         PaperFactory(week=WeekFactory(number=number, reading_starts=today))
-    few = queries_for(client, reverse("papers:home"))
+    few = queries_for(client, reverse("home"))
     for number in range(3, 23):
         PaperFactory(week=WeekFactory(number=number, reading_starts=today))
-    assert queries_for(client, reverse("papers:home")) == few
+    assert queries_for(client, reverse("home")) == few
 
 
 def test_not_found_page_is_the_sites_own_and_leaks_nothing(client):
