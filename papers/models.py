@@ -32,8 +32,12 @@ class Week(RenderedMarkdownModel):
         verbose_name="publish time",
         help_text="Members and visitors see the week from this moment on. Leave empty to keep it a draft.",
     )
+    # Written on the site after the meeting (from the agenda), where a stale edit is refused.
+    meeting_notes = markdown_text_field(blank=True, editable=False)
+    meeting_notes_html = models.TextField(blank=True, editable=False)
+    meeting_notes_version = models.PositiveIntegerField(default=0, editable=False)
 
-    markdown_fields = ("intro",)
+    markdown_fields = ("intro", "meeting_notes")
 
     class Meta:
         ordering = ["number"]

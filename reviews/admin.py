@@ -160,13 +160,17 @@ class ReviewItemAdmin(admin.ModelAdmin):
     """The confusions and discussion questions of published reviews, one row each, as organisers gather
     them for the meeting; derived from the reviews, so nothing here is written by hand."""
 
-    list_display = ["excerpt", "kind", "place_label", "paper", "review_author", "week", "vote_count"]
-    list_filter = ["kind", "review__scope__week"]
+    list_display = ["excerpt", "kind", "place_label", "paper", "review_author", "week", "vote_count", "outcome"]
+    list_filter = ["kind", "outcome", "review__scope__week"]
     search_fields = ["text"]
     show_full_result_count = False
     paginator = CappedCountPaginator
     list_select_related = ["review__author", "review__scope__week", "paper"]
-    readonly_fields = ["review", "kind", "position", "text", "paper", "place_label", "retired_at"]
+    # The meeting's side (pins, merges, outcomes) is run from the week's agenda, where the rules are.
+    readonly_fields = [
+        *("review", "kind", "position", "text", "paper", "place_label", "retired_at"),
+        *("pin_order", "merged_into", "outcome", "answer", "outcome_set_at"),
+    ]
     fields = readonly_fields
 
     def get_queryset(self, request):

@@ -2,7 +2,8 @@ from django import forms
 from django.urls import reverse_lazy
 
 from core.markup import MARKDOWN_MAX_LENGTH
-from reviews.models import Comment, Review
+from reviews.items import PLACE_EXAMPLES
+from reviews.models import Comment, Review, ReviewItem
 
 PROMPTS = {
     "summary": "What do the papers set out to do, how, and what do they find? In your own words.",
@@ -68,3 +69,50 @@ class MarkdownPreviewForm(forms.Form):
     """The text the editor's Preview tab sends; as long as any Markdown field may be."""
 
     text = forms.CharField(max_length=MARKDOWN_MAX_LENGTH, required=False, strip=False)
+
+
+class ItemOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[(value, label) for value, label in ReviewItem.Outcome.choices],
+        widget=forms.RadioSelect,
+        required=False,
+        label="For the meeting",
+    )
+    answer = forms.CharField(
+        max_length=MARKDOWN_MAX_LENGTH,
+        required=False,
+        strip=False,
+        label="Answer note",
+        help_text="Optional, Markdown: what the meeting made of it. Its author sees it on the agenda.",
+        widget=markdown_textarea(rows=4),
+    )
+
+
+class ItemPlaceForm(forms.Form):
+    paper = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label="Paper")
+    place = forms.CharField(max_length=40, required=False, label="Place in the paper")
+
+    def __init__(self, *args, papers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["paper"].choices = [("", "As the text says")] + [
+            (paper.position, f"Paper {paper.position}: {paper.title}") for paper in papers
+        ]
+        if len(papers) < 2:
+            del self.fields["paper"]
+        self.fields["place"].help_text = f"For example {PLACE_EXAMPLES}. Leave empty to take it from the text."
+
+
+class ItemMergeForm(forms.Form):
+    into = forms.IntegerField(min_value=1, label="Duplicate of item #")
+
+
+class MeetingNotesForm(forms.Form):
+    notes = forms.CharField(
+        max_length=MARKDOWN_MAX_LENGTH,
+        required=False,
+        strip=False,
+        label="Meeting notes",
+        help_text="Markdown. Shown on the week page; answered items link here.",
+        widget=markdown_textarea(rows=16),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)

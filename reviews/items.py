@@ -33,6 +33,7 @@ PLACE_PATTERNS = [
     ("appendix", "Appendix {}", r"\bappendix\s+([A-Z](?:\.\d+)*)\b"),
     ("page", "p. {}", r"\b(?:pages?|pp?\.)\s*(\d+)"),
 ]
+PLACE_EXAMPLES = "Section 3.2 (or §3.2), Eq. (4), Fig. 2, Table 1, Algorithm 1, Appendix B, p. 5"
 _PLACES = [(kind, re.compile(pattern, re.IGNORECASE)) for kind, _, pattern in PLACE_PATTERNS]
 _LABELS = {kind: label for kind, label, _ in PLACE_PATTERNS}
 _PAPER = re.compile(r"\bpaper\s+(\d+)\b", re.IGNORECASE)

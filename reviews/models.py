@@ -149,6 +149,11 @@ class ReviewItem(RenderedMarkdownModel):
         CONFUSION = "confusion", "Confusion"
         QUESTION = "question", "Discussion question"
 
+    class Outcome(models.TextChoices):
+        OPEN = "", "Open"
+        PICKED = "picked", "Picked for the meeting"
+        ANSWERED = "answered", "Answered"
+
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="items")
     kind = models.CharField(max_length=16, choices=Kind.choices)
     position = models.PositiveIntegerField(help_text="Its place among the review's items of its kind.")
@@ -163,8 +168,24 @@ class ReviewItem(RenderedMarkdownModel):
     retired_at = models.DateTimeField(
         null=True, blank=True, help_text="No longer in the review; kept for what points at it (votes, answers)."
     )
+    # What the organisers made of it for the meeting.
+    pin_order = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Pinned to the top of the agenda, in this order; empty when not pinned."
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="duplicates",
+        help_text="The item this one duplicates: its votes went there and it is shown under it.",
+    )
+    outcome = models.CharField(max_length=16, choices=Outcome.choices, default=Outcome.OPEN, blank=True)
+    answer = markdown_text_field(blank=True, help_text="What the meeting made of it. Markdown.")
+    answer_html = models.TextField(blank=True, editable=False)
+    outcome_set_at = models.DateTimeField(null=True, blank=True)
 
-    markdown_fields = ("text",)
+    markdown_fields = ("text", "answer")
 
     class Meta:
         ordering = ["review", "kind", "position"]

@@ -107,6 +107,16 @@ def is_item_author(user, item: ReviewItem) -> bool:
     return item.review.author_id == user.pk
 
 
+@rules.predicate
+def item_is_merged(user, item: ReviewItem) -> bool:
+    return item.merged_into_id is not None
+
+
+@rules.predicate
+def item_is_current(user, item: ReviewItem) -> bool:
+    return item.retired_at is None
+
+
 rules.add_rule("reviews.read_reviews", is_in_the_group)
 rules.add_rule("reviews.write_review", is_member)
 rules.add_rule("reviews.edit_review", is_member & is_review_author)
@@ -116,7 +126,12 @@ rules.add_rule("reviews.edit_comment", is_member & is_comment_author & ~comment_
 rules.add_rule("reviews.delete_comment", is_member & is_comment_author & ~comment_is_deleted)
 rules.add_rule("reviews.hide_comment", is_organiser & ~comment_is_deleted)
 # "Me too" on a confusion, "+1" on a question: a member's, on what they may read, never on their own.
-rules.add_rule("reviews.vote_item", is_member & item_is_readable & ~is_item_author)
+rules.add_rule("reviews.vote_item", is_member & item_is_readable & ~is_item_author & ~item_is_merged)
+# The meeting's side of an item: pin, reorder, merge duplicates, pick, answer; and the week's notes.
+rules.add_rule("reviews.run_agenda", is_organiser & item_is_readable)
+rules.add_rule("reviews.write_meeting_notes", is_organiser)
+# Where in the paper an item is about is its author's to correct.
+rules.add_rule("reviews.place_item", is_member & is_item_author & item_is_current)
 
 
 class Refusal(Enum):

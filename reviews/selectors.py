@@ -1,20 +1,23 @@
 """Read-side queries for review pages; each runs a fixed number of queries whatever the data size."""
 
 import functools
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery
+import rules
+from django.db import models
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.http import RFC3986_SUBDELIMS
 
 from core.roles import is_in_the_group, is_member, organisers_q
-from papers.models import Paper, ReviewScope
-from reviews.models import Comment, ItemVote, Review, ReviewItem
+from papers.models import Paper, ReviewScope, Week
+from reviews.models import Comment, ItemVote, ReadingChoice, Review, ReviewItem
 from reviews.rules import readable_reviews_q, unlocked_scopes_q
 
 REVIEWS_PER_SCOPE_ON_WEEK_PAGE = 5
@@ -52,6 +55,10 @@ class ScopePanel:
     reviews: list[Review] = field(default_factory=list)
     published_count: int = 0
     unlocked: bool = False
+    # The member's own side besides their review: "I will not write one — show me", and their votes on
+    # the scope's agenda items (``member_scope_state``).
+    chose_to_read: bool = False
+    vote_count: int = 0
 
     @property
     def others_count(self) -> int:
@@ -91,10 +98,13 @@ def week_review_panels(*, scopes: list[ReviewScope], user) -> list[ScopePanel]:
         published_count=Coalesce(Subquery(per_scope.values("scope").annotate(n=Count("pk")).values("n")), 0),
         unlocked=Exists(ReviewScope.objects.filter(unlocked_scopes_q(user), pk=OuterRef("pk"))),
         cutoff=Subquery(nth_newest[REVIEWS_PER_SCOPE_ON_WEEK_PAGE - 1 : REVIEWS_PER_SCOPE_ON_WEEK_PAGE]),
+        **member_scope_state(user),
     )
     newest = Q(pk__in=[])
-    for scope_id, count, unlocked, cutoff in states.values_list("pk", "published_count", "unlocked", "cutoff"):
+    columns = ("pk", "published_count", "unlocked", "cutoff", "chose_to_read", "vote_count")
+    for scope_id, count, unlocked, cutoff, chose_to_read, vote_count in states.values_list(*columns):
         panels[scope_id].published_count, panels[scope_id].unlocked = count, unlocked
+        panels[scope_id].chose_to_read, panels[scope_id].vote_count = chose_to_read, vote_count
         if unlocked and is_in_the_group(user):
             newest |= Q(scope_id=scope_id, **({"published_at__gte": cutoff} if cutoff else {}))
     own = Q(author=user, scope__in=list(panels)) if is_member(user) else Q(pk__in=[])
@@ -105,6 +115,130 @@ def week_review_panels(*, scopes: list[ReviewScope], user) -> list[ScopePanel]:
         elif len(panel.reviews) < REVIEWS_PER_SCOPE_ON_WEEK_PAGE:  # ties at the cutoff time
             panel.reviews.append(review)
     return list(panels.values())
+
+
+def member_scope_state(user) -> dict:
+    """Annotations for review scopes: whether ``user`` chose to read the others' reviews without writing
+    (``chose_to_read``, any ``ReadingChoice``) and how many of the scope's agenda items they marked
+    (``vote_count``: their votes on items still in a published review). Subqueries of the scope's row, so
+    a page asks them in the query that reads its scopes."""
+    if not is_member(user):
+        return {"chose_to_read": Value(False), "vote_count": Value(0)}
+    votes = (
+        ItemVote.objects.filter(
+            member=user,
+            item__review__scope=OuterRef("pk"),
+            item__review__status=Review.Status.PUBLISHED,
+            item__retired_at__isnull=True,
+        )
+        .order_by()
+        .values("item__review__scope")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return {
+        "chose_to_read": Exists(ReadingChoice.objects.filter(scope=OuterRef("pk"), member=user)),
+        "vote_count": Coalesce(Subquery(votes), 0),
+    }
+
+
+class MyState(models.TextChoices):
+    """Where a member stands with one review scope."""
+
+    PUBLISHED = "published", "Published"
+    DRAFT = "draft", "Draft"
+    CHOSE_TO_READ = "chose-to-read", "Chose to read without writing"
+    NOT_STARTED = "not-started", "Not started"
+
+
+def _my_state(*, status: str | None, chose_to_read: bool) -> MyState:
+    # A review, even a draft, says more than a reading choice: unpublishing after reading leaves both.
+    if status == Review.Status.PUBLISHED:
+        return MyState.PUBLISHED
+    if status is not None:
+        return MyState.DRAFT
+    return MyState.CHOSE_TO_READ if chose_to_read else MyState.NOT_STARTED
+
+
+@dataclass(frozen=True)
+class MyScope:
+    scope: ReviewScope
+    state: MyState
+    review_pk: int | None = None
+
+    @property
+    def to_write(self) -> bool:
+        """A draft to finish or a review not started; choosing to read without writing settles a scope."""
+        return self.state in (MyState.DRAFT, MyState.NOT_STARTED)
+
+
+@dataclass(frozen=True)
+class MyWeek:
+    """A member's own state of a week ("Your week"): per review scope what they did, and how many of the
+    week's agenda items they marked."""
+
+    week: Week
+    scopes: list[MyScope]
+    vote_count: int
+
+    @property
+    def first_to_write(self) -> MyScope | None:
+        return next((entry for entry in self.scopes if entry.to_write), None)
+
+    @property
+    def due(self):
+        return self.week.reviews_due
+
+    @property
+    def is_late(self) -> bool:
+        """Past the due time with a review still to write; views keep their page only until the due time."""
+        return self.due is not None and self.due <= timezone.now() and self.first_to_write is not None
+
+
+def my_week_from_panels(*, week: Week, panels: list[ScopePanel], user) -> MyWeek | None:
+    """``user``'s state of ``week`` read off its review panels (``week_review_panels``): no query. None for
+    those who do not write reviews (``reviews.write_review``) and for a week without review scopes."""
+    if not panels or not rules.test_rule("reviews.write_review", user):
+        return None
+    scopes = [
+        MyScope(
+            scope=panel.scope,
+            state=_my_state(status=panel.own.status if panel.own else None, chose_to_read=panel.chose_to_read),
+            review_pk=panel.own.pk if panel.own else None,
+        )
+        for panel in panels
+    ]
+    return MyWeek(week=week, scopes=scopes, vote_count=sum(panel.vote_count for panel in panels))
+
+
+def my_week(*, week: Week | None, user) -> MyWeek | None:
+    """``user``'s state of ``week`` (the home page's current week), for pages without its review panels.
+    Two queries whatever the data: the week's scopes with the member's side of each, and their papers
+    (for the scopes' labels). None as ``my_week_from_panels``."""
+    if week is None or not rules.test_rule("reviews.write_review", user):
+        return None
+    own = Review.objects.filter(scope=OuterRef("pk"), author=user).order_by()
+    scopes = (
+        ReviewScope.objects.filter(week=week)
+        .order_by("position")
+        .prefetch_related(Prefetch("papers", queryset=Paper.objects.only("position").order_by("position")))
+        .annotate(
+            own_pk=Subquery(own.values("pk")[:1]),
+            own_status=Subquery(own.values("status")[:1]),
+            **member_scope_state(user),
+        )
+    )
+    entries = [
+        MyScope(
+            scope=scope,
+            state=_my_state(status=scope.own_status, chose_to_read=scope.chose_to_read),
+            review_pk=scope.own_pk,
+        )
+        for scope in scopes
+    ]
+    if not entries:
+        return None
+    return MyWeek(week=week, scopes=entries, vote_count=sum(scope.vote_count for scope in scopes))
 
 
 def scope_reviews(*, scope):
@@ -254,37 +388,86 @@ class AgendaGroup:
     place_label: str
     items: list = field(default_factory=list)
 
+    @property
+    def summary(self) -> str:
+        """ "3 confusions, 1 question" """
+        counts = Counter(item.kind for item in self.items)
+        nouns = ((ReviewItem.Kind.CONFUSION, "confusion"), (ReviewItem.Kind.QUESTION, "question"))
+        return ", ".join(f"{counts[kind]} {noun}{pluralize(counts[kind])}" for kind, noun in nouns if counts[kind])
 
-def week_agenda(*, week, user) -> list[AgendaGroup]:
-    """The confusions and questions of the week that ``user`` may read (items of published reviews the
-    write-first rule lets them read, still in their review), grouped by paper and place, each group
-    ranked by votes then age, groups by paper position, then by their top item's votes. Two queries."""
+
+@dataclass
+class Agenda:
+    """A week's agenda as a user may read it: the items organisers pinned, in their order, then the
+    others grouped by paper and place; and the user's own items with what the meeting made of them."""
+
+    pinned: list = field(default_factory=list)
+    groups: list[AgendaGroup] = field(default_factory=list)
+    mine: list = field(default_factory=list)
+
+    @property
+    def items(self) -> list:
+        return [*self.pinned, *(item for group in self.groups for item in group.items)]
+
+    @property
+    def mine_answered(self) -> int:
+        return sum(1 for item in self.mine if item.shown_outcome == ReviewItem.Outcome.ANSWERED)
+
+    @property
+    def mine_picked(self) -> int:
+        return sum(1 for item in self.mine if item.shown_outcome == ReviewItem.Outcome.PICKED)
+
+
+def _agenda_items(user):
+    """Current items of published reviews ``user`` may read (the write-first rule)."""
+    return ReviewItem.objects.filter(
+        readable_reviews_q(user, via="review__"),
+        review__status=Review.Status.PUBLISHED,
+        retired_at__isnull=True,
+    ).select_related("review__author__profile")
+
+
+def week_agenda(*, week, user) -> Agenda:
+    """The confusions and questions of the week that ``user`` may read, each with its vote count, the
+    user's own vote and the readable duplicates merged into it. Pinned items come first in the
+    organisers' order; the others are grouped by paper and place, each group ranked by votes then age,
+    groups by paper position, then by their top item's votes. Two queries, whatever the numbers."""
+    readable_duplicates = _agenda_items(user).order_by("created", "pk")
     items = (
-        ReviewItem.objects.filter(
-            readable_reviews_q(user, via="review__"),
-            review__scope__week=week,
-            review__status=Review.Status.PUBLISHED,
-            retired_at__isnull=True,
-        )
-        .select_related("review__author__profile", "paper")
-        .defer("text", "review__summary", "review__confusions", "review__questions", "review__summary_html")
+        _agenda_items(user)
+        .filter(review__scope__week=week, merged_into__isnull=True)
+        .select_related("paper")
+        .defer("review__summary", "review__confusions", "review__questions", "review__summary_html")
         .defer("review__confusions_html", "review__questions_html")
         .annotate(
             vote_count=Count("votes", distinct=True),
             voted=Exists(ItemVote.objects.filter(item=OuterRef("pk"), member_id=getattr(user, "pk", None))),
         )
+        .prefetch_related(Prefetch("duplicates", queryset=readable_duplicates, to_attr="shown_duplicates"))
         .order_by("-vote_count", "created", "pk")
     )
+    agenda = Agenda()
     groups: dict[tuple, AgendaGroup] = {}
+    member = is_member(user)
     for item in items:
         # Readable by the query above; reviews.vote_item also keeps members off their own items (the
         # vote view asks the rule itself).
-        item.may_vote = is_member(user) and item.review.author_id != user.pk
+        item.is_mine = member and item.review.author_id == user.pk
+        item.may_vote = member and not item.is_mine
+        for shown in (item, *item.shown_duplicates):
+            shown.shown_outcome = item.outcome
+            if member and shown.review.author_id == user.pk:
+                agenda.mine.append(shown)
+        if item.pin_order is not None:
+            agenda.pinned.append(item)
+            continue
         key = (item.paper_id, item.place_key)
         if key not in groups:
             groups[key] = AgendaGroup(paper=item.paper, place_label=item.place_label)
         groups[key].items.append(item)
-    return sorted(
+    agenda.pinned.sort(key=lambda item: (item.pin_order, item.pk))
+    agenda.mine.sort(key=lambda item: (item.kind, item.review_id, item.position))
+    agenda.groups = sorted(
         groups.values(),
         key=lambda g: (
             g.paper is None,
@@ -293,3 +476,4 @@ def week_agenda(*, week, user) -> list[AgendaGroup]:
             -g.items[0].vote_count,
         ),
     )
+    return agenda

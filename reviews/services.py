@@ -6,7 +6,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import reviews.rules  # noqa: F401 (registers the rules asked below)
-from reviews.items import review_items_sync
+from core import versions
+from papers.models import Week
+from reviews.items import PLACE_EXAMPLES, paper_in, place_in, review_items_sync
 from reviews.models import Comment, ItemVote, ReadingChoice, Review, ReviewItem
 
 REVIEW_PARTS = ("summary", "confusions", "questions")
@@ -189,3 +191,165 @@ def item_vote_toggle(*, item: ReviewItem, member) -> bool:
     except IntegrityError:
         pass  # the same vote from a second click at the same moment: it is there
     return True
+
+
+# The meeting: what organisers make of the agenda's items, and the week's notes afterwards. Each renews
+# the week's pages (``core.versions``) itself: items are not tracked row by row, because a review's own
+# save already renews them when the items change with it.
+
+
+def _require(rule: str, user, obj, message: str) -> None:
+    if not rules.test_rule(rule, user, obj):
+        raise PermissionDenied(message)
+
+
+def _validate_markdown(model, name: str, text: str) -> None:
+    try:
+        model._meta.get_field(name).run_validators(text)
+    except ValidationError as error:
+        raise ValidationError({name: error.messages}) from error
+
+
+def _locked_item(item: ReviewItem) -> ReviewItem:
+    return ReviewItem.objects.select_for_update(of=("self",)).select_related("review__scope__week").get(pk=item.pk)
+
+
+def _renew_week_of(item: ReviewItem) -> None:
+    versions.changed([versions.week(item.review.scope.week.number)])
+
+
+def _pinned_of_week(week_id) -> list[ReviewItem]:
+    return list(
+        ReviewItem.objects.select_for_update()
+        .filter(review__scope__week_id=week_id, pin_order__isnull=False)
+        .order_by("pin_order", "pk")
+    )
+
+
+@transaction.atomic
+def item_pin_toggle(*, item: ReviewItem, by) -> bool:
+    """Pins ``item`` to the end of the week's pinned items at the top of the agenda, or unpins it;
+    returns whether it is pinned now."""
+    item = _locked_item(item)
+    _require("reviews.run_agenda", by, item, "Only organisers pin agenda items.")
+    if item.merged_into_id is not None:
+        raise ValidationError("This item is merged into another one: pin that one.")
+    pinned = _pinned_of_week(item.review.scope.week_id)
+    if item.pin_order is None:
+        item.pin_order = 1 + max((other.pin_order for other in pinned), default=-1)
+    else:
+        item.pin_order = None
+    item.save(update_fields=["pin_order", "updated"])
+    _renew_week_of(item)
+    return item.pin_order is not None
+
+
+@transaction.atomic
+def item_move(*, item: ReviewItem, by, up: bool) -> None:
+    """Moves a pinned item one place up or down among the week's pinned items."""
+    item = _locked_item(item)
+    _require("reviews.run_agenda", by, item, "Only organisers reorder the agenda.")
+    if item.pin_order is None:
+        raise ValidationError("Only pinned items have an order of their own: pin it first.")
+    pinned = _pinned_of_week(item.review.scope.week_id)
+    index = next(index for index, other in enumerate(pinned) if other.pk == item.pk)
+    swap_with = index - 1 if up else index + 1
+    if 0 <= swap_with < len(pinned):
+        pinned[index], pinned[swap_with] = pinned[swap_with], pinned[index]
+    for order, other in enumerate(pinned):  # numbered afresh, so no two share a place
+        if other.pin_order != order:
+            other.pin_order = order
+            other.save(update_fields=["pin_order", "updated"])
+    _renew_week_of(item)
+
+
+@transaction.atomic
+def items_merge(*, duplicate: ReviewItem, into: ReviewItem, by) -> ReviewItem:
+    """Merges ``duplicate`` into ``into`` (or into the item ``into`` is itself merged into): its votes
+    are added there, one per member and never the target's author's own, and both texts are kept, the
+    duplicate's shown under the target. Returns the target."""
+    duplicate, target = _locked_item(duplicate), _locked_item(into)
+    if target.merged_into_id is not None:
+        target = _locked_item(target.merged_into)
+    for item in (duplicate, target):
+        _require("reviews.run_agenda", by, item, "Only organisers merge agenda items.")
+    if duplicate.pk == target.pk or duplicate.merged_into_id == target.pk:
+        raise ValidationError("These are already one item.")
+    if duplicate.review.scope.week_id != target.review.scope.week_id:
+        raise ValidationError(f"Item #{target.pk} belongs to another week: only items of one week merge.")
+    # Items merged into the duplicate before go to the target with it: merges stay one level deep.
+    ReviewItem.objects.filter(merged_into=duplicate).update(merged_into=target, updated=timezone.now())
+    voters = set(target.votes.values_list("member_id", flat=True)) | {target.review.author_id}
+    moved = []
+    for vote in ItemVote.objects.filter(item__in=[duplicate, *target.duplicates.all()]).order_by("created", "pk"):
+        if vote.member_id not in voters:
+            voters.add(vote.member_id)
+            moved.append(vote.pk)
+    ItemVote.objects.filter(pk__in=moved).update(item=target)
+    ItemVote.objects.filter(item__in=[duplicate, *target.duplicates.all()]).delete()
+    duplicate.merged_into, duplicate.pin_order = target, None
+    duplicate.save(update_fields=["merged_into", "pin_order", "updated"])
+    _renew_week_of(target)
+    return target
+
+
+@transaction.atomic
+def item_outcome_set(*, item: ReviewItem, by, outcome: str, answer: str | None = None) -> ReviewItem:
+    """Marks ``item`` picked for the meeting, answered (with an optional note, Markdown) or open again.
+    The note is kept whatever the outcome, so reopening an item loses nothing; ``answer=None`` leaves it."""
+    item = _locked_item(item)
+    _require("reviews.run_agenda", by, item, "Only organisers mark agenda items.")
+    if item.merged_into_id is not None:
+        raise ValidationError("This item is merged into another one: mark that one.")
+    if outcome not in ReviewItem.Outcome.values:
+        raise ValidationError({"outcome": "Choose open, picked for the meeting or answered."})
+    if answer is not None:
+        _validate_markdown(ReviewItem, "answer", answer)
+        item.answer = answer
+    item.outcome, item.outcome_set_at = outcome, timezone.now()
+    item.save(update_fields=["outcome", "answer", "outcome_set_at", "updated"])
+    _renew_week_of(item)
+    return item
+
+
+@transaction.atomic
+def item_place_set(*, item: ReviewItem, member, paper_position: int | None, place_text: str) -> ReviewItem:
+    """The item's author says where in the paper it is about; an empty place (and no paper) hands it
+    back to what the text names. ``ValidationError`` for a place that is not one the agenda knows."""
+    item = _locked_item(item)
+    _require("reviews.place_item", member, item, "Only the item's author changes where it is about.")
+    papers = list(item.review.scope.papers.order_by("position"))
+    if not place_text.strip() and paper_position is None:
+        place, paper, by_author = place_in(item.text), paper_in(item.text, papers), False
+    else:
+        place = place_in(place_text) if place_text.strip() else None
+        if place_text.strip() and place is None:
+            raise ValidationError(
+                {"place": f"“{place_text.strip()}” is not a place the agenda knows: {PLACE_EXAMPLES}."}
+            )
+        paper = next((paper for paper in papers if paper.position == paper_position), None)
+        if paper is None:
+            paper = paper_in(item.text, papers)
+        by_author = True
+    item.place_key, item.place_label = (place.key, place.label) if place else ("", "")
+    item.paper, item.place_set_by_author = paper, by_author
+    item.save(update_fields=["place_key", "place_label", "paper", "place_set_by_author", "updated"])
+    _renew_week_of(item)
+    return item
+
+
+@transaction.atomic
+def meeting_notes_save(*, week: Week, text: str, version: int | None, by) -> Week:
+    """Saves the week's meeting notes (Markdown); notes changed by someone else since ``version`` are
+    refused with ``StaleEdit`` (the week as it is now)."""
+    if not rules.test_rule("reviews.write_meeting_notes", by):
+        raise PermissionDenied("Only organisers write the meeting notes.")
+    week = Week.objects.select_for_update().get(pk=week.pk)
+    if version != week.meeting_notes_version:
+        raise StaleEdit(current=week)
+    _validate_markdown(Week, "meeting_notes", text)
+    if week.meeting_notes != text:
+        week.meeting_notes = text
+        week.meeting_notes_version += 1
+        week.save(update_fields=["meeting_notes", "meeting_notes_version", "updated"])
+    return week

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from members.models import Invitation, Profile
 from members.services import organiser_grant
+from papers.models import Week
 from reviews.models import Comment, ItemVote, ReadingChoice, Review, ReviewItem
 from reviews.services import comment_set_hidden
 from tests.factories import (
@@ -119,12 +120,15 @@ SCOPE = lambda w: {"number": w.week.number, "position": w.scope.position}  # noq
 DRAFT_ID = lambda w: {"object_id": w.draft.pk}  # noqa: E731
 DRAFT_COMMENT_ID = lambda w: {"object_id": w.draft_comment.pk}  # noqa: E731
 HIDDEN_COMMENT_ID = lambda w: {"object_id": w.hidden_comment.pk}  # noqa: E731
+ITEM = lambda w: {"pk": w.item.pk}  # noqa: E731
+
+ORGANISERS_REDIRECTED = row(302, 403, 403, 403, 403, 403, 302)
 
 # Statuses: 200 page, 301/302 redirect (302 for a visitor is "sign in first"), 400 form refused,
 # 403 refused with a reason, 404 not found (or not yours to know about), 405 wrong method, 409 conflict.
 # Columns of row(): anonymous, unverified, member, author, other_member, staff, organiser[, deactivated].
 SITE = {
-    "papers:home": Cell(NO_ARGS, same(200), same(405)),
+    "home": Cell(NO_ARGS, same(200), same(405)),
     "week_detail": Cell(lambda w: {"number": w.week.number}, same(200), same(405)),
     "papers:paper_detail": Cell(lambda w: {"number": w.week.number, "position": 1}, same(200), same(405)),
     "favicon": Cell(NO_ARGS, same(301), same(405)),
@@ -148,6 +152,18 @@ SITE = {
     ),
     # The form is only a button: an empty POST is a valid one. Not on one's own item, nor a hidden one.
     "reviews:item_vote": Cell(lambda w: {"pk": w.item.pk}, same(405), row(302, 403, 302, 403, 403, 403, 302)),
+    # The meeting's side of the agenda is the organisers'; an empty POST is refused with a message.
+    "reviews:item_pin": Cell(ITEM, same(405), ORGANISERS_REDIRECTED),
+    "reviews:item_move": Cell(ITEM, same(405), ORGANISERS_REDIRECTED),
+    "reviews:item_merge": Cell(ITEM, same(405), ORGANISERS_REDIRECTED),
+    "reviews:item_outcome": Cell(ITEM, row(302, 403, 403, 403, 403, 403, 200), ORGANISERS_REDIRECTED),
+    # Where an item is about is its author's to say.
+    "reviews:item_place": Cell(ITEM, row(302, 403, 403, 200, 403, 403, 403), row(302, 403, 403, 302, 403, 403, 403)),
+    "reviews:meeting_notes": Cell(
+        lambda w: {"number": w.week.number},
+        row(302, 403, 403, 403, 403, 403, 200),
+        row(302, 403, 403, 403, 403, 403, 400),
+    ),
     "reviews:review_write": Cell(
         SCOPE,
         row(302, 403, 200, 200, 200, 200, 200),
@@ -257,6 +273,22 @@ VALID_POSTS = {
     # Only the write-first rule's button.
     "reading_choice": Post("reviews:reading_choice", NO_DATA, row(302, 403, 302, 302, 302, 302, 302)),
     "item_vote": Post("reviews:item_vote", NO_DATA, row(302, 403, 302, 403, 403, 403, 302)),
+    "item_pin": Post("reviews:item_pin", NO_DATA, ORGANISERS_REDIRECTED),
+    "item_merge": Post("reviews:item_merge", lambda w, role: {"into": w.other_item.pk}, ORGANISERS_REDIRECTED),
+    "item_outcome": Post(
+        "reviews:item_outcome",
+        lambda w, role: {"outcome": "answered", "answer": "As *Eq. 4* says."},
+        ORGANISERS_REDIRECTED,
+    ),
+    "item_place": Post(
+        "reviews:item_place", lambda w, role: {"place": "Section 2"}, row(302, 403, 403, 302, 403, 403, 403)
+    ),
+    "meeting_notes": Post(
+        "reviews:meeting_notes",
+        lambda w, role: {"notes": "We discussed *it*.", "version": 0},
+        row(302, 403, 403, 403, 403, 403, 302),
+        args=lambda w: {"number": w.week.number},
+    ),
     "review_unpublish": Post("reviews:review_unpublish", NO_DATA, row(302, 404, 404, 302, 404, 404, 404)),
     "comment_create": Post(
         "reviews:comment_create", lambda w, role: {"body": "A *fair* point."}, row(302, 403, 302, 302, 403, 403, 302)
@@ -389,10 +421,11 @@ class World:
         self.draft = ReviewFactory(
             scope=self.draft_scope, author=self.author, summary=DRAFT_MARKER, status="draft", published_at=None
         )
-        ReviewFactory(scope=self.scope, author=self.users["member"])
+        member_review = ReviewFactory(scope=self.scope, author=self.users["member"])
         self.item = ReviewItem.objects.create(
             review=self.review, kind="confusion", position=0, text=f"Me? {PUBLISHED_MARKER}"
         )
+        self.other_item = ReviewItem.objects.create(review=member_review, kind="confusion", position=0, text="Me too?")
         ReviewItem.objects.create(review=self.draft, kind="question", position=0, text=f"Draft? {DRAFT_MARKER}")
         self.comment = CommentFactory(review=self.review, author=self.author, body="A comment")
         # Written while the draft was published, then unpublished with it.
@@ -426,6 +459,12 @@ def stored_state():
         list(ReadingChoice.objects.order_by("pk").values_list("pk", "scope", "member")),
         list(Profile.objects.order_by("pk").values_list("pk", "display_name", "bio")),
         list(ItemVote.objects.order_by("pk").values_list("pk", "item", "member")),
+        list(
+            ReviewItem.objects.order_by("pk").values_list(
+                "pk", "pin_order", "merged_into", "outcome", "answer", "outcome_set_at", "place_label", "paper"
+            )
+        ),
+        list(Week.objects.order_by("pk").values_list("pk", "meeting_notes", "meeting_notes_version")),
     )
 
 

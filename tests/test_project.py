@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Every named URL of the site and the test module that owns it: a new view needs a line here.
 URL_OWNERS = {
-    "papers:home": "tests/papers/test_views.py",
+    "home": "tests/papers/test_views.py",
     "week_detail": "tests/papers/test_views.py",
     "papers:paper_detail": "tests/papers/test_views.py",
     "favicon": "tests/test_project.py",
@@ -28,6 +28,12 @@ URL_OWNERS = {
     "reviews:week_agenda": "tests/reviews/test_agenda.py",
     "reviews:week_agenda_markdown": "tests/reviews/test_agenda.py",
     "reviews:item_vote": "tests/reviews/test_agenda.py",
+    "reviews:item_pin": "tests/reviews/test_meeting.py",
+    "reviews:item_move": "tests/reviews/test_meeting.py",
+    "reviews:item_merge": "tests/reviews/test_meeting.py",
+    "reviews:item_outcome": "tests/reviews/test_meeting.py",
+    "reviews:item_place": "tests/reviews/test_meeting.py",
+    "reviews:meeting_notes": "tests/reviews/test_meeting.py",
     "reviews:reading_choice": "tests/reviews/test_views.py",
     "reviews:review_detail": "tests/reviews/test_views.py",
     "reviews:review_unpublish": "tests/reviews/test_views.py",

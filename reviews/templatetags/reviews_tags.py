@@ -1,5 +1,6 @@
 import rules
 from django import template
+from django.template.defaultfilters import pluralize
 from django.utils.functional import cached_property
 
 from core.roles import is_organiser
@@ -47,3 +48,18 @@ class CommentPermissions:
 @register.simple_tag
 def comment_permissions(user, comment) -> CommentPermissions:
     return CommentPermissions(user, comment)
+
+
+@register.filter
+def vote_words(item) -> str:
+    """How many members share an agenda item, in words that read right at 0, 1 and many."""
+    count = item.vote_count
+    if item.kind == "confusion":
+        return "no one else yet" if count == 0 else f"{count} member{pluralize(count)} also confused"
+    return "no +1 yet" if count == 0 else f"+1 from {count} member{pluralize(count)}"
+
+
+@register.filter
+def one_line(text: str) -> str:
+    """Markdown source on one line, for a list item of the agenda's Markdown."""
+    return " ".join(str(text).split())

@@ -8,9 +8,10 @@ from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from members.services import profile_update
+from members.services import organiser_grant, profile_update
 from reviews.items import review_items_sync
 from reviews.models import Review
+from reviews.services import item_outcome_set, item_pin_toggle, items_merge
 from tests.factories import (
     CommentFactory,
     PaperFactory,
@@ -92,6 +93,44 @@ def test_signed_in_pages_have_no_serious_violations(page, sign_in, journey):
     assert not any(problems.values()), problems
 
 
+def all_violations(page) -> list[str]:
+    return [
+        f"{violation['id']} ({violation['impact']}): {violation['help']}"
+        for violation in AXE.run(page).response["violations"]
+    ]
+
+
+def test_the_agenda_has_no_violations_at_all_for_members_organisers_and_visitors(new_page, sign_in, journey):
+    """The agenda, with an item answered, pinned and merged, as its author, another member and an organiser
+    see it (the organisers' buttons, forms and the answer form too); signed out, it asks to sign in."""
+    scope, author = journey["scope"], journey["author"]
+    reader = UserFactory(username="grace")
+    ReviewFactory(scope=scope, author=reader, confusions="- Eq. (2) puzzles me too")
+    review_items_sync(review=reader.reviews.get())
+    organiser = UserFactory(username="organiser")
+    organiser_grant(user=organiser)
+    first, second = journey["review"].items.filter(kind="confusion").order_by("position")
+    items_merge(duplicate=reader.reviews.get().items.get(kind="confusion"), into=first, by=organiser)
+    item_pin_toggle(item=second, by=organiser)
+    item_outcome_set(item=first, by=organiser, outcome="answered", answer="See **Section 2**.")
+    problems = {}
+    for user, urls in [
+        (author, ["/weeks/1/agenda/", f"/items/{first.pk}/place/"]),
+        (reader, ["/weeks/1/agenda/"]),
+        (organiser, ["/weeks/1/agenda/", f"/items/{second.pk}/outcome/", "/weeks/1/meeting-notes/"]),
+        (None, ["/weeks/1/agenda/"]),
+    ]:
+        page = new_page()
+        if user is not None:
+            sign_in(page, user)
+        for url in urls:
+            page.goto(url)
+            problems[f"{url} as {user or 'visitor'}"] = all_violations(page)
+        if user is None:
+            expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    assert not any(problems.values()), problems
+
+
 def press_until_focused(page, locator, key="Tab", limit=60):
     """Tab through the page like a keyboard user until ``locator`` has focus."""
     for _ in range(limit):
@@ -105,7 +144,7 @@ def test_member_writes_and_publishes_a_review_with_the_keyboard_only(page, sign_
     member = UserFactory(username="grace")
     sign_in(page, member)
     page.goto("/weeks/1/")
-    write = page.get_by_role("link", name="Write your review")
+    write = page.get_by_role("link", name="Write your review").first  # the "Your week" box, first in tab order
     press_until_focused(page, write)
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/weeks/1/reviews/1/write/$"))

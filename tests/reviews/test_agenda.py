@@ -30,7 +30,7 @@ def test_write_first_holds_on_the_agenda(client, scope, author, member):
     assert "also confused" not in page and "No confusions or questions you can read yet" in page
     publish(scope, member, "- Mine")
     page = agenda(client, scope.week).content.decode()
-    assert "Hidden-confusion-marker" in page and "the review by author" in page and "1 also confused" in page
+    assert "Hidden-confusion-marker" in page and "the review by author" in page and "1 member also confused" in page
 
 
 def test_items_are_grouped_by_paper_and_place_and_ranked_by_votes_then_age(client, week, member):
@@ -43,7 +43,7 @@ def test_items_are_grouped_by_paper_and_place_and_ranked_by_votes_then_age(clien
     later = writers[1].reviews.get().items.get(position=0, kind="confusion")
     ItemVote.objects.create(item=later, member=writers[2])
     client.force_login(member)
-    groups = agenda(client, week).context["groups"]
+    groups = agenda(client, week).context["agenda"].groups
     headings = [(g.paper.position if g.paper else None, g.place_label) for g in groups]
     assert headings[:2] == [(1, "Eq. (4)"), (2, "Section 3.2")]
     section = groups[1].items
@@ -94,11 +94,11 @@ def test_a_cached_agenda_shows_a_new_vote_and_a_new_item_at_once(client, scope, 
     publish(scope, member, "- Mine")
     client.force_login(member)
     client.cookies["csrftoken"] = _get_new_csrf_string()
-    assert "0 also confused" in agenda(client, scope.week).content.decode()
+    assert "no one else yet" in agenda(client, scope.week).content.decode()
     publish(scope, other_member, "- Another-new-item")
     ItemVote.objects.create(item=author.reviews.get().items.get(kind="confusion"), member=other_member)
     page = agenda(client, scope.week).content.decode()
-    assert "1 also confused" in page and "Another-new-item" in page
+    assert "1 member also confused" in page and "Another-new-item" in page
 
 
 def test_the_agenda_downloads_as_markdown_with_only_what_the_member_may_read(client, week, member):
@@ -116,5 +116,6 @@ def test_the_agenda_downloads_as_markdown_with_only_what_the_member_may_read(cli
     assert response["Content-Disposition"] == f'attachment; filename="week-{week.number}-agenda.md"'
     assert text.startswith(f"# Agenda: {week.heading}")
     assert "## Paper 1: LSTM · Eq. (4)" in text
-    assert "- **Confusion** (0 also confused; writer): What does Eq. (4) really say?" in text
+    item = writer.reviews.get(scope=readable).items.get(kind="confusion")
+    assert f"- **#{item.pk} Confusion** (writer; no one else yet): What does Eq. (4) really say?\n  - Notes:" in text
     assert "Hidden-in-scope-two" not in text and "GRU" not in text
