@@ -135,8 +135,16 @@ def review_items_sync(*, review: Review) -> list[ReviewItem]:
                 item.save()
             current.append(item)
         kept = {item.pk for item in matched.values()}
-        for item in old:
-            if item.pk not in kept and item.retired_at is None:
-                item.retired_at = now
-                item.save(update_fields=["retired_at", "updated"])
+        retired = [item for item in old if item.pk not in kept and item.retired_at is None]
+        for item in retired:
+            item.retired_at = now
+            item.save(update_fields=["retired_at", "updated"])
+        if retired:
+            detach_duplicates(of_items=retired)
     return current
+
+
+def detach_duplicates(*, of_items) -> None:
+    """Items merged into items that leave the agenda (retired, or their review unpublished) stand on
+    their own again, rather than vanish with them."""
+    ReviewItem.objects.filter(merged_into__in=of_items).update(merged_into=None, updated=timezone.now())

@@ -117,6 +117,11 @@ def item_is_current(user, item: ReviewItem) -> bool:
     return item.retired_at is None
 
 
+@rules.predicate
+def meeting_has_started(user, week) -> bool:
+    return TimeReached("meeting_at").holds(week)
+
+
 rules.add_rule("reviews.read_reviews", is_in_the_group)
 rules.add_rule("reviews.write_review", is_member)
 rules.add_rule("reviews.edit_review", is_member & is_review_author)
@@ -130,6 +135,8 @@ rules.add_rule("reviews.vote_item", is_member & item_is_readable & ~is_item_auth
 # The meeting's side of an item: pin, reorder, merge duplicates, pick, answer; and the week's notes.
 rules.add_rule("reviews.run_agenda", is_organiser & item_is_readable)
 rules.add_rule("reviews.write_meeting_notes", is_organiser)
+# The notes quote the week's confusions and questions: for the group, once the write-first rule has lifted.
+rules.add_rule("reviews.read_meeting_notes", is_in_the_group & (is_organiser | meeting_has_started))
 # Where in the paper an item is about is its author's to correct.
 rules.add_rule("reviews.place_item", is_member & is_item_author & item_is_current)
 

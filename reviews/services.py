@@ -8,7 +8,7 @@ from django.utils import timezone
 import reviews.rules  # noqa: F401 (registers the rules asked below)
 from core import versions
 from papers.models import Week
-from reviews.items import PLACE_EXAMPLES, paper_in, place_in, review_items_sync
+from reviews.items import PLACE_EXAMPLES, detach_duplicates, paper_in, place_in, review_items_sync
 from reviews.models import Comment, ItemVote, ReadingChoice, Review, ReviewItem
 
 REVIEW_PARTS = ("summary", "confusions", "questions")
@@ -92,6 +92,7 @@ def review_unpublish(*, review: Review, version: int | None = None) -> Review:
         review.status = Review.Status.DRAFT
         review.version += 1
         review.save(update_fields=["status", "version", "updated"])
+        detach_duplicates(of_items=review.items.all())
         others = Review.objects.filter(scope_id=review.scope_id, status=Review.Status.PUBLISHED)
         if others.exclude(author_id=review.author_id).exists():
             ReadingChoice.objects.get_or_create(
@@ -180,6 +181,7 @@ def item_vote_toggle(*, item: ReviewItem, member) -> bool:
     """Adds ``member``'s "me too" (a confusion) or "+1" (a question) to ``item``, or takes it back;
     returns whether the vote is there now. ``PermissionDenied`` unless ``reviews.vote_item`` allows it:
     a verified member, an item they may read under the write-first rule, not their own."""
+    item = _locked_item(item)  # a merge at the same moment is seen: no vote lands on a merged item
     if not rules.test_rule("reviews.vote_item", member, item):
         raise PermissionDenied("You cannot vote on this item.")
     taken_back, _ = ItemVote.objects.filter(item=item, member=member).delete()
@@ -214,15 +216,28 @@ def _locked_item(item: ReviewItem) -> ReviewItem:
     return ReviewItem.objects.select_for_update(of=("self",)).select_related("review__scope__week").get(pk=item.pk)
 
 
+def _lock_agenda_of(item: ReviewItem) -> None:
+    """Every change to a week's agenda takes its week's row first, so two organisers at work on one
+    agenda queue up instead of locking items in opposite orders."""
+    week_id = ReviewItem.objects.filter(pk=item.pk).values_list("review__scope__week_id", flat=True).get()
+    Week.objects.select_for_update().filter(pk=week_id).exists()
+
+
 def _renew_week_of(item: ReviewItem) -> None:
     versions.changed([versions.week(item.review.scope.week.number)])
 
 
 def _pinned_of_week(week_id) -> list[ReviewItem]:
+    """The week's pinned items that are on the agenda (an item retired or unpublished keeps its number
+    but is left out, so moving never swaps with an item no one sees)."""
     return list(
-        ReviewItem.objects.select_for_update()
-        .filter(review__scope__week_id=week_id, pin_order__isnull=False)
-        .order_by("pin_order", "pk")
+        ReviewItem.objects.filter(
+            review__scope__week_id=week_id,
+            review__status=Review.Status.PUBLISHED,
+            pin_order__isnull=False,
+            retired_at__isnull=True,
+            merged_into__isnull=True,
+        ).order_by("pin_order", "pk")
     )
 
 
@@ -230,6 +245,7 @@ def _pinned_of_week(week_id) -> list[ReviewItem]:
 def item_pin_toggle(*, item: ReviewItem, by) -> bool:
     """Pins ``item`` to the end of the week's pinned items at the top of the agenda, or unpins it;
     returns whether it is pinned now."""
+    _lock_agenda_of(item)
     item = _locked_item(item)
     _require("reviews.run_agenda", by, item, "Only organisers pin agenda items.")
     if item.merged_into_id is not None:
@@ -247,12 +263,15 @@ def item_pin_toggle(*, item: ReviewItem, by) -> bool:
 @transaction.atomic
 def item_move(*, item: ReviewItem, by, up: bool) -> None:
     """Moves a pinned item one place up or down among the week's pinned items."""
+    _lock_agenda_of(item)
     item = _locked_item(item)
     _require("reviews.run_agenda", by, item, "Only organisers reorder the agenda.")
     if item.pin_order is None:
         raise ValidationError("Only pinned items have an order of their own: pin it first.")
     pinned = _pinned_of_week(item.review.scope.week_id)
-    index = next(index for index, other in enumerate(pinned) if other.pk == item.pk)
+    index = next((index for index, other in enumerate(pinned) if other.pk == item.pk), None)
+    if index is None:
+        raise ValidationError("This item is no longer on the agenda.")
     swap_with = index - 1 if up else index + 1
     if 0 <= swap_with < len(pinned):
         pinned[index], pinned[swap_with] = pinned[swap_with], pinned[index]
@@ -267,7 +286,9 @@ def item_move(*, item: ReviewItem, by, up: bool) -> None:
 def items_merge(*, duplicate: ReviewItem, into: ReviewItem, by) -> ReviewItem:
     """Merges ``duplicate`` into ``into`` (or into the item ``into`` is itself merged into): its votes
     are added there, one per member and never the target's author's own, and both texts are kept, the
-    duplicate's shown under the target. Returns the target."""
+    duplicate's shown under the target. Only items of one review scope merge: whoever may read one may
+    read the other. Returns the target."""
+    _lock_agenda_of(duplicate)
     duplicate, target = _locked_item(duplicate), _locked_item(into)
     if target.merged_into_id is not None:
         target = _locked_item(target.merged_into)
@@ -275,8 +296,11 @@ def items_merge(*, duplicate: ReviewItem, into: ReviewItem, by) -> ReviewItem:
         _require("reviews.run_agenda", by, item, "Only organisers merge agenda items.")
     if duplicate.pk == target.pk or duplicate.merged_into_id == target.pk:
         raise ValidationError("These are already one item.")
-    if duplicate.review.scope.week_id != target.review.scope.week_id:
-        raise ValidationError(f"Item #{target.pk} belongs to another week: only items of one week merge.")
+    if duplicate.review.scope_id != target.review.scope_id:
+        raise ValidationError(
+            f"Item #{target.pk} is about another review scope: only items of one scope merge, so that "
+            "everyone who reads one reads the other."
+        )
     # Items merged into the duplicate before go to the target with it: merges stay one level deep.
     ReviewItem.objects.filter(merged_into=duplicate).update(merged_into=target, updated=timezone.now())
     voters = set(target.votes.values_list("member_id", flat=True)) | {target.review.author_id}
@@ -297,6 +321,7 @@ def items_merge(*, duplicate: ReviewItem, into: ReviewItem, by) -> ReviewItem:
 def item_outcome_set(*, item: ReviewItem, by, outcome: str, answer: str | None = None) -> ReviewItem:
     """Marks ``item`` picked for the meeting, answered (with an optional note, Markdown) or open again.
     The note is kept whatever the outcome, so reopening an item loses nothing; ``answer=None`` leaves it."""
+    _lock_agenda_of(item)
     item = _locked_item(item)
     _require("reviews.run_agenda", by, item, "Only organisers mark agenda items.")
     if item.merged_into_id is not None:
@@ -322,7 +347,7 @@ def item_place_set(*, item: ReviewItem, member, paper_position: int | None, plac
     if not place_text.strip() and paper_position is None:
         place, paper, by_author = place_in(item.text), paper_in(item.text, papers), False
     else:
-        place = place_in(place_text) if place_text.strip() else None
+        place = place_in(place_text) if place_text.strip() else place_in(item.text)
         if place_text.strip() and place is None:
             raise ValidationError(
                 {"place": f"“{place_text.strip()}” is not a place the agenda knows: {PLACE_EXAMPLES}."}

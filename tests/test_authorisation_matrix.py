@@ -158,7 +158,8 @@ SITE = {
     "reviews:item_merge": Cell(ITEM, same(405), ORGANISERS_REDIRECTED),
     "reviews:item_outcome": Cell(ITEM, row(302, 403, 403, 403, 403, 403, 200), ORGANISERS_REDIRECTED),
     # Where an item is about is its author's to say.
-    "reviews:item_place": Cell(ITEM, row(302, 403, 403, 200, 403, 403, 403), row(302, 403, 403, 302, 403, 403, 403)),
+    # Anyone else's item answers as a missing one would.
+    "reviews:item_place": Cell(ITEM, row(302, 403, 404, 200, 404, 404, 404), row(302, 403, 404, 302, 404, 404, 404)),
     "reviews:meeting_notes": Cell(
         lambda w: {"number": w.week.number},
         row(302, 403, 403, 403, 403, 403, 200),
@@ -281,7 +282,7 @@ VALID_POSTS = {
         ORGANISERS_REDIRECTED,
     ),
     "item_place": Post(
-        "reviews:item_place", lambda w, role: {"place": "Section 2"}, row(302, 403, 403, 302, 403, 403, 403)
+        "reviews:item_place", lambda w, role: {"place": "Section 2"}, row(302, 403, 404, 302, 404, 404, 404)
     ),
     "meeting_notes": Post(
         "reviews:meeting_notes",

@@ -1,10 +1,12 @@
 """The organisers' side of the agenda (pin, reorder, merge, pick, answer), the author's correction of
 where an item is about, and the week's meeting notes. Every write goes through ``reviews.services``."""
 
+import rules
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -18,10 +20,19 @@ from reviews.views.refusals import require
 ORGANISERS_ONLY = "Only organisers run the meeting's agenda."
 
 
-def _item(request, pk: int, rule: str, reason: str) -> ReviewItem:
-    item = get_object_or_404(ReviewItem.objects.select_related("review__scope__week", "review__author"), pk=pk)
-    require(request, rule, item, reason=reason)
+def _item(request, pk: int, rule: str, *, gate: str, reason: str) -> ReviewItem:
+    """The item, if ``rule`` allows the user to act on it. Who may not use the page at all (``gate``) is
+    told why; for anyone else, an item that is missing and one they may not touch answer alike (404),
+    so the answer says nothing about items in drafts or hidden scopes."""
+    require(request, gate, reason=reason)
+    item = ReviewItem.objects.select_related("review__scope__week", "review__author").filter(pk=pk).first()
+    if item is None or not rules.test_rule(rule, request.user, item):
+        raise Http404("No such item on the agenda.")
     return item
+
+
+def _agenda_item(request, pk: int) -> ReviewItem:
+    return _item(request, pk, "reviews.run_agenda", gate="core.organise", reason=ORGANISERS_ONLY)
 
 
 def _back_to(item: ReviewItem):
@@ -36,7 +47,7 @@ def _first_error(error: ValidationError) -> str:
 @require_POST
 @login_required
 def item_pin(request, pk: int):
-    item = _item(request, pk, "reviews.run_agenda", ORGANISERS_ONLY)
+    item = _agenda_item(request, pk)
     try:
         pinned = services.item_pin_toggle(item=item, by=request.user)
     except ValidationError as error:
@@ -51,7 +62,7 @@ def item_pin(request, pk: int):
 @require_POST
 @login_required
 def item_move(request, pk: int):
-    item = _item(request, pk, "reviews.run_agenda", ORGANISERS_ONLY)
+    item = _agenda_item(request, pk)
     up = request.POST.get("direction") != "down"
     try:
         services.item_move(item=item, by=request.user, up=up)
@@ -66,13 +77,13 @@ def item_move(request, pk: int):
 @login_required
 def item_merge(request, pk: int):
     """Merges this item, a duplicate, into the item whose number the organiser typed."""
-    duplicate = _item(request, pk, "reviews.run_agenda", ORGANISERS_ONLY)
+    duplicate = _agenda_item(request, pk)
     form = ItemMergeForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Type the number of the item this one duplicates (shown as #12 beside each item).")
         return _back_to(duplicate)
     into = ReviewItem.objects.select_related("review__scope__week").filter(pk=form.cleaned_data["into"]).first()
-    if into is None or into.retired_at is not None:
+    if into is None or not rules.test_rule("reviews.run_agenda", request.user, into):
         messages.error(request, f"There is no item #{form.cleaned_data['into']} on the agenda.")
         return _back_to(duplicate)
     try:
@@ -89,7 +100,7 @@ def item_merge(request, pk: int):
 @login_required
 def item_outcome(request, pk: int):
     """Marks an item picked for the meeting or answered, with an optional answer note."""
-    item = _item(request, pk, "reviews.run_agenda", ORGANISERS_ONLY)
+    item = _agenda_item(request, pk)
     status = 200
     if request.method == "POST":
         form = ItemOutcomeForm(request.POST)
@@ -115,7 +126,13 @@ def item_outcome(request, pk: int):
 @login_required
 def item_place(request, pk: int):
     """The item's author says where in the paper it is about, or hands it back to the text."""
-    item = _item(request, pk, "reviews.place_item", "Only the item's author changes where it is about.")
+    item = _item(
+        request,
+        pk,
+        "reviews.place_item",
+        gate="reviews.write_review",
+        reason="Members say where their items are.",
+    )
     papers = list(item.review.scope.papers.order_by("position"))
     status = 200
     if request.method == "POST":

@@ -6,7 +6,6 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from core import versions
@@ -15,14 +14,11 @@ from papers import selectors as curriculum
 from reviews import selectors
 from reviews.forms import CommentForm
 from reviews.rules import scope_refusal
+from reviews.views.caching import of_week, still_to_come
 from reviews.views.refusals import refuse, require, review_or_refusal, scope_or_404
 
 REVIEWS_PER_PAGE = 10
 COMMENTS_PER_PAGE = 50
-
-
-def _of_week(number, **kwargs) -> list[str]:
-    return [versions.week(number)]
 
 
 @require_safe
@@ -33,25 +29,26 @@ def home(request):
     schedule = curriculum.schedule_for(user=request.user)
     my_week = selectors.my_week(week=schedule.current, user=request.user)
     if my_week is not None:
-        keep_until(request, _future(my_week.due))  # "late" from then on
+        keep_until(request, still_to_come(my_week.due))  # "late" from then on
     return render(request, "reviews/home.html", {"schedule": schedule, "my_week": my_week})
 
 
 @require_safe
-@cache_page(depends_on=_of_week)
+@cache_page(depends_on=of_week)
 def week_detail(request, number: int):
     """The week page: the curriculum (papers, resources) and, per review scope, the reviews the user may read."""
     page = curriculum.week_page(number=number, user=request.user, site_version=content_version(request, versions.SITE))
-    keep_until(request, _future(page.week.meeting_at))
+    keep_until(request, still_to_come(page.week.meeting_at))
     panels = selectors.week_review_panels(scopes=page.scopes, user=request.user)
     my_week = selectors.my_week_from_panels(week=page.week, panels=panels, user=request.user)
     if my_week is not None:
-        keep_until(request, _future(my_week.due))  # "late" from then on
+        keep_until(request, still_to_come(my_week.due))  # "late" from then on
     context = {
         "page": page,
         "week": page.week,
         "panels": panels,
         "my_week": my_week,
+        "meeting_notes_shown": rules.test_rule("reviews.read_meeting_notes", request.user, page.week),
     }
     return render(request, "reviews/week_detail.html", context)
 
@@ -62,13 +59,8 @@ def review_detail(request, pk: int):
     review, refusal = review_or_refusal(request, pk)
     if refusal is not None:
         return refusal
-    keep_until(request, _future(review.scope.week.meeting_at))
+    keep_until(request, still_to_come(review.scope.week.meeting_at))
     return _render_review(request, review, CommentForm())
-
-
-def _future(moment):
-    """``moment`` if it is still to come: the write-first rule lifts at the week's meeting."""
-    return moment if moment is not None and moment > timezone.now() else None
 
 
 def _requested_pk(request, name: str) -> int | None:
@@ -111,14 +103,14 @@ def _render_review(request, review, comment_form, status=200):
 
 
 @require_safe
-@cache_page(depends_on=_of_week)
+@cache_page(depends_on=of_week)
 def scope_reviews(request, number: int, position: int):
     """Every readable review of one review scope, for when the week page lists only the newest."""
     scope = scope_or_404(request.user, number, position)
     refusal = scope_refusal(request.user, scope)
     if refusal is not None:
         return refuse(request, refusal, scope=scope)
-    keep_until(request, _future(scope.week.meeting_at))
+    keep_until(request, still_to_come(scope.week.meeting_at))
     page = Paginator(selectors.scope_reviews(scope=scope), REVIEWS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all()), "page_obj": page}
     return render(request, "reviews/scope_reviews.html", context)

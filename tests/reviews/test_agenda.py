@@ -3,10 +3,11 @@ shared first, and their "me too" / "+1"."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from reviews.models import ItemVote
 from reviews.services import review_save
-from tests.factories import PaperFactory, ReviewScopeFactory, UserFactory
+from tests.factories import PaperFactory, ReviewScopeFactory, UserFactory, WeekFactory
 from tests.helpers import queries_for
 
 pytestmark = pytest.mark.django_db
@@ -119,3 +120,12 @@ def test_the_agenda_downloads_as_markdown_with_only_what_the_member_may_read(cli
     item = writer.reviews.get(scope=readable).items.get(kind="confusion")
     assert f"- **#{item.pk} Confusion** (writer; no one else yet): What does Eq. (4) really say?\n  - Notes:" in text
     assert "Hidden-in-scope-two" not in text and "GRU" not in text
+
+
+def test_after_the_meeting_an_empty_agenda_says_nothing_was_published(client, member):
+    week = WeekFactory(number=7, meeting_at=timezone.now() - timezone.timedelta(days=1))
+    ReviewScopeFactory(week=week, position=1)
+    client.force_login(member)
+    page = agenda(client, week).content.decode()
+    assert "No confusions or questions were published for this week." in page
+    assert "once you publish your review" not in page

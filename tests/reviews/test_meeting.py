@@ -3,6 +3,7 @@ write the week's notes; authors say where their items are about; members see wha
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from papers.models import Week
 from reviews.models import ItemVote, ReviewItem
@@ -80,17 +81,20 @@ def test_merging_duplicates_adds_their_votes_and_keeps_both_texts(client, scope,
     assert "3 members also confused" in page
 
 
-def test_merging_into_a_merged_item_goes_to_its_target_and_other_weeks_are_refused(client, scope, writers, organiser):
+def test_merging_into_a_merged_item_goes_to_its_target_and_other_scopes_are_refused(client, scope, writers, organiser):
     author, member, other = writers
     client.force_login(organiser)
     post(client, "item_merge", item_of(member), {"into": item_of(author).pk})
     post(client, "item_merge", item_of(other), {"into": item_of(member).pk})
     assert item_of(other).merged_into == item_of(author)
-    elsewhere = ReviewScopeFactory(week=WeekFactory(number=9), position=1)
-    publish(elsewhere, UserFactory(username="far"), "- Far away")
-    far = ReviewItem.objects.get(review__author__username="far", kind="confusion")
-    response = post(client, "item_merge", far, {"into": item_of(author, 1).pk}, follow=True)
-    assert "only items of one week merge" in response.content.decode()
+    for elsewhere in (
+        ReviewScopeFactory(week=WeekFactory(number=9), position=1),
+        ReviewScopeFactory(week=scope.week, position=2),
+    ):
+        writer = UserFactory()
+        publish(elsewhere, writer, "- Far away")
+        response = post(client, "item_merge", item_of(writer), {"into": item_of(author, 1).pk}, follow=True)
+        assert "only items of one scope merge" in response.content.decode()
     response = post(client, "item_merge", item_of(author, 1), {"into": 999999}, follow=True)
     assert "There is no item #999999 on the agenda." in response.content.decode()
     assert ReviewItem.objects.filter(merged_into__isnull=False).count() == 2
@@ -215,7 +219,7 @@ def test_only_the_author_changes_an_items_place(client, scope, writers):
     author, member, other = writers
     client.force_login(member)
     response = client.post(reverse("reviews:item_place", args=[item_of(author).pk]), {"place": "p. 3"})
-    assert response.status_code == 403
+    assert response.status_code == 404  # as for an item that does not exist
     assert item_of(author).place_label == "Section 2"
 
 
@@ -231,6 +235,7 @@ def test_meeting_notes_start_from_the_answered_items_and_show_on_the_week_page(c
     assert f"[#{answered.pk}](/weeks/{scope.week.number}/agenda/#item-{answered.pk})" in skeleton
     response = client.post(url, {"notes": skeleton + "\nWe agreed on [it](javascript:alert(1)).", "version": 0})
     assert response.status_code == 302 and response["Location"].endswith("#meeting-notes")
+    Week.objects.filter(pk=scope.week.pk).update(meeting_at=timezone.now() - timezone.timedelta(hours=1))
     client.force_login(member)
     week_page = client.get(scope.week.get_absolute_url()).content.decode()
     assert (
@@ -296,3 +301,49 @@ def test_agenda_queries_stay_flat_with_pins_merges_and_answers(client, scope, or
     small = queries_of_each(member, organiser)
     add_writers(10, 1)
     assert queries_of_each(member, organiser) == small
+
+
+def test_the_notes_quote_the_agenda_so_only_the_group_reads_them_once_the_meeting_started(
+    client, scope, writers, organiser
+):
+    author, member, other = writers
+    client.force_login(organiser)
+    url = reverse("reviews:meeting_notes", args=[scope.week.number])
+    client.post(url, {"notes": "Notes-marker: why does the gradient vanish?", "version": 0})
+    locked = UserFactory(username="locked")  # has not written, before the meeting: the write-first rule holds
+
+    def sees_notes(user) -> bool:
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return "Notes-marker" in client.get(scope.week.get_absolute_url()).content.decode()
+
+    assert sees_notes(organiser) and not sees_notes(locked) and not sees_notes(None)
+    Week.objects.filter(pk=scope.week.pk).update(meeting_at=timezone.now() - timezone.timedelta(hours=1))
+    assert sees_notes(locked) and sees_notes(member) and not sees_notes(None)
+
+
+def test_a_duplicate_stands_alone_again_when_its_target_leaves_the_agenda(client, scope, writers, organiser):
+    author, member, other = writers
+    target, duplicate = item_of(author), item_of(member)
+    client.force_login(organiser)
+    post(client, "item_merge", duplicate, {"into": target.pk})
+    review_save(
+        scope=scope,
+        author=author,
+        parts={"summary": "S.", "confusions": "- Something else entirely", "questions": "- What next?"},
+        version=author.reviews.get().version,
+        publish=True,
+    )
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+    assert duplicate.pk in [item.pk for item in agenda_of(client, scope.week).items]
+
+
+def test_voting_on_a_merged_duplicate_is_refused(client, scope, writers, organiser):
+    author, member, other = writers
+    client.force_login(organiser)
+    post(client, "item_merge", item_of(member), {"into": item_of(author).pk})
+    client.force_login(other)
+    assert client.post(reverse("reviews:item_vote", args=[item_of(member).pk])).status_code == 403
+    assert not ItemVote.objects.filter(member=other).exists()
