@@ -4,9 +4,11 @@ duplicates, pins, picks and answers items, writes the notes, prints the agenda a
 import re
 from pathlib import Path
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.services import organiser_grant, profile_update
+from papers.models import Week
 from reviews.models import ReviewItem
 from tests.factories import PaperFactory, UserFactory
 
@@ -125,7 +127,9 @@ def test_a_whole_meeting_from_agenda_to_notes(new_page, sign_in, open_scope, scr
     screenshot("agenda-print", desk)
     desk.emulate_media(media="screen")
 
-    # After the meeting: the notes start from the answered and picked items.
+    # After the meeting (the notes quote the agenda, so members read them once it has started), the
+    # notes start from the answered and picked items.
+    Week.objects.filter(pk=scope.week.pk).update(meeting_at=timezone.now() - timezone.timedelta(hours=2))
     desk.get_by_role("link", name="Write the meeting notes").click()
     notes = desk.get_by_label("Meeting notes")
     expect(notes).to_have_value(
