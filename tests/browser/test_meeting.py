@@ -29,6 +29,7 @@ def publish_through_the_form(page, sign_in, user, week_number, confusions, quest
     sign_in(page, user)
     page.goto(f"/weeks/{week_number}/")
     page.get_by_role("link", name="Write your review").first.click()
+    page.wait_for_url("**/write/")  # the form's scripts have run: typing before them would go unseen
     page.get_by_label("Summary").fill(f"{user.username}'s summary of the two papers.")
     page.get_by_label("Confusions").fill(confusions)
     page.get_by_label("Discussion questions").fill(questions)
@@ -98,6 +99,7 @@ def test_a_whole_meeting_from_agenda_to_notes(new_page, sign_in, open_scope, scr
     expect(desk.locator(f"#item-{attention.pk}")).to_contain_text("Picked for the meeting")
 
     desk.locator(f"#item-{forget_gate.pk}").get_by_role("link", name="Answer…").click()
+    desk.wait_for_url("**/outcome/")
     desk.get_by_label("Answered").check()
     desk.get_by_label("Answer note").fill("A bias of 1 keeps the gate **open** at first, so gradients flow.")
     desk.get_by_role("button", name="Save").click()
@@ -131,6 +133,7 @@ def test_a_whole_meeting_from_agenda_to_notes(new_page, sign_in, open_scope, scr
     # notes start from the answered and picked items.
     Week.objects.filter(pk=scope.week.pk).update(meeting_at=timezone.now() - timezone.timedelta(hours=2))
     desk.get_by_role("link", name="Write the meeting notes").click()
+    desk.wait_for_url("**/meeting-notes/")
     notes = desk.get_by_label("Meeting notes")
     expect(notes).to_have_value(
         re.compile(rf"## Answered\s+- \[#{forget_gate.pk}\]\(/weeks/3/agenda/#item-{forget_gate.pk}\)")

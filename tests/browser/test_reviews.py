@@ -42,6 +42,7 @@ def test_new_member_signs_up_writes_publishes_and_discusses(page, week_with_a_re
     expect(page.get_by_text("1 review by other members is hidden")).to_be_visible()
     expect(page.get_by_text("Alan's careful summary")).to_have_count(0)
     page.get_by_role("link", name="Write your review").first.click()
+    page.wait_for_url("**/write/")  # the form's scripts have run: typing before them would go unseen
 
     page.get_by_label("Summary").fill("LeNet learns **features** from pixels.")
     page.get_by_role("button", name="Save draft").click()
