@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,9 +15,15 @@ class Profile(TimestampedModel):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
     display_name = models.CharField(max_length=80, blank=True, help_text="How the group sees your name.")
     bio = models.TextField(max_length=1000, blank=True, help_text="A few words about you (plain text).")
+    # The secret in the addresses of the member's private feed and calendar; empty until first shown.
+    # Renewed by ``members.services.feed_key_renew``, which is how a leaked address is revoked.
+    feed_key = models.CharField(max_length=64, blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["feed_key"], condition=~Q(feed_key=""), name="profile_feed_key_unique"),
+        ]
 
     def __str__(self):
         return self.name

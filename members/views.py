@@ -2,12 +2,13 @@ from allauth.account.adapter import get_adapter
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_safe
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
 
 from members.adapter import INVITATION_SESSION_KEY, invitation_unavailable_response
 from members.forms import ProfileForm
 from members.models import Invitation, Profile
-from members.services import profile_update
+from members.services import feed_key_ensure, feed_key_renew, profile_update
 
 
 @login_required
@@ -18,7 +19,30 @@ def profile_edit(request):
         profile_update(user=request.user, display_name=form.cleaned_data["display_name"], bio=form.cleaned_data["bio"])
         messages.success(request, "Your profile is saved.")
         return redirect("member_detail", username=request.user.get_username())
-    return render(request, "members/profile_edit.html", {"form": form})
+    return render(request, "members/profile_edit.html", {"form": form, **_private_addresses(request)})
+
+
+def _private_addresses(request) -> dict:
+    """The member's private feed and calendar addresses (served by the reviews app, named at the site's
+    root), made with their feed key, which is created the first time the page shows it."""
+    key = feed_key_ensure(user=request.user)
+    return {
+        "private_feed_url": request.build_absolute_uri(reverse("member_feed", kwargs={"key": key})),
+        "private_calendar_url": request.build_absolute_uri(reverse("member_calendar", kwargs={"key": key})),
+    }
+
+
+@login_required
+@require_POST
+def feed_key_renew_view(request):
+    """A new secret for the private feed and calendar addresses; the old addresses stop working."""
+    feed_key_renew(user=request.user)
+    messages.success(
+        request,
+        "Your private feed and calendar have new addresses. The old ones no longer work: "
+        "subscribe again with the new ones below.",
+    )
+    return redirect(f"{reverse('members:profile_edit')}#private-addresses")
 
 
 @require_safe
