@@ -54,7 +54,13 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_journey
 	DJANGO_DEBUG=1 $(PY) manage.py create_demo_accounts
 	@echo "Serving on http://$(HOST):$(PORT)/  (organisers: http://$(HOST):$(PORT)/admin/)"
-	DJANGO_DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@echo "Beside it: the task worker (sends mail; printed here in development) and the notification"
+	@echo "schedule (reminders, digests) every 5 minutes. Ctrl-C stops all three."
+	@export DJANGO_DEBUG=1 SITE_URL=http://$(HOST):$(PORT); \
+	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	$(PY) manage.py send_due_notifications --every 300 & schedule=$$!; \
+	trap 'kill $$worker $$schedule 2>/dev/null; wait $$worker $$schedule 2>/dev/null' EXIT; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
 
 .PHONY: test
 test: install

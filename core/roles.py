@@ -54,6 +54,13 @@ def organisers_q(*, via: str = "") -> Q:
     return Q(**{f"{via}is_active": True}) & (Q(**{f"{via}is_superuser": True}) | staff_in_group)
 
 
+def members_q() -> Q:
+    """``is_member`` as a query condition on users: active, with a verified email address."""
+    from allauth.account.models import EmailAddress
+
+    return Q(is_active=True) & Q(Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)))
+
+
 # Reviews, member pages and previews are for the group: its verified members and its organisers.
 is_in_the_group = is_member | is_organiser
 

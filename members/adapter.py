@@ -2,11 +2,14 @@ from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter, get_adapter
 from allauth.account.forms import SignupForm as AllauthSignupForm
 from allauth.account.models import EmailAddress
+from allauth.core import context as allauth_context
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sites.shortcuts import get_current_site
 from django.db import transaction
 from django.shortcuts import render
 
+from core.mail import send_after_commit
 from members.models import Invitation, Profile
 from members.services import InvitationUnavailable, invitation_accept
 
@@ -31,6 +34,14 @@ def invitation_unavailable_response(request, reason: str, status: int = 410):
 
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """allauth's messages (address confirmation, password reset) go through the site's one mail path:
+        a task, enqueued once the transaction commits."""
+        request = allauth_context.request
+        ctx = {"request": request, "email": email, "current_site": get_current_site(request)}
+        ctx.update(context)
+        send_after_commit(self.render_mail(template_prefix, email, ctx))
+
     def is_open_for_signup(self, request):
         """Open to everyone, or when the site is invite-only, to people who followed an open invitation.
         Checked when the sign-up page is opened and posted; the invitation is claimed for good in

@@ -5,11 +5,11 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.mail import send_text_after_commit
 from core.roles import ORGANISERS_GROUP
 from members.models import Invitation, Profile, invitation_expiry_default
 from members.names import display_name_clean
@@ -74,13 +74,10 @@ def invitation_create(*, email: str, invited_by, site_url: str, expires_at=None)
         "inviter": invited_by,
         "expires_at": invitation.expires_at,
     }
-    transaction.on_commit(
-        lambda: send_mail(
-            f"You are invited to the {settings.SITE_NAME} reading group",
-            render_to_string("members/email/invitation.txt", context),
-            None,
-            [invitation.email],
-        )
+    send_text_after_commit(
+        subject=f"You are invited to the {settings.SITE_NAME} reading group",
+        body=render_to_string("members/email/invitation.txt", context),
+        to=[invitation.email],
     )
     return invitation
 
@@ -107,3 +104,31 @@ def invitation_revoke(*, invitations) -> int:
     """Stop unused invitations from working; returns how many were revoked."""
     now = timezone.now()
     return invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(revoked_at=now, updated=now)
+
+
+def _new_feed_key() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def feed_key_ensure(*, user) -> str:
+    """The secret of ``user``'s private feed and calendar addresses, made (with their profile, if need be)
+    the first time it is asked for; the same key after that, until ``feed_key_renew``."""
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    if not profile.feed_key:
+        profile.feed_key = _new_feed_key()
+        profile.full_clean()
+        profile.save()
+    return profile.feed_key
+
+
+@transaction.atomic
+def feed_key_renew(*, user) -> str:
+    """Give ``user`` a new feed key and return it. The old key stops working at once: the private feed and
+    calendar (``reviews/feeds.py``, ``reviews/calendar.py``) find their member by the key, so an address
+    made with the old one is 404 from now on."""
+    profile, _ = Profile.objects.select_for_update().get_or_create(user=user)
+    profile.feed_key = _new_feed_key()
+    profile.full_clean()
+    profile.save()
+    return profile.feed_key

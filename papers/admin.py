@@ -196,7 +196,7 @@ class WeekAdmin(admin.ModelAdmin):
     inlines = [PaperInline, ReviewScopeInline, ResourceInline]
     fieldsets = [
         (None, {"fields": [("number", "title")]}),
-        ("Schedule", {"fields": [("reading_starts", "reviews_due", "meeting_at"), "published_at"]}),
+        ("Schedule", {"fields": [("reading_starts", "reviews_due", "meeting_at"), "reminder_hours", "published_at"]}),
         ("Intro", {"fields": ["intro", "intro_preview", "review_plan"]}),
     ]
 

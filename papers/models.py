@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -12,6 +13,10 @@ URL_MAX_LENGTH = 1000
 
 # A week is public from its publish time on; who sees which week is decided in papers/rules.py.
 PUBLISHED = TimeReached("published_at")
+MAX_REMINDER_HOURS = 168  # a week: earlier than that, the week has hardly begun
+
+# The times the calendars (papers/calendar.py) publish; changing one bumps ``Week.schedule_sequence``.
+SCHEDULE_FIELDS = ("reading_starts", "reviews_due", "meeting_at")
 
 
 class Week(RenderedMarkdownModel):
@@ -26,6 +31,14 @@ class Week(RenderedMarkdownModel):
     reading_starts = models.DateField(null=True, blank=True)
     reviews_due = models.DateTimeField(null=True, blank=True)
     meeting_at = models.DateTimeField(null=True, blank=True, verbose_name="meeting time")
+    reminder_hours = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_REMINDER_HOURS)],
+        verbose_name="reminder (hours before due)",
+        help_text="Members who have not written are reminded this many hours before reviews are due. "
+        "Empty: the site's default (24).",
+    )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -36,6 +49,8 @@ class Week(RenderedMarkdownModel):
     meeting_notes = markdown_text_field(blank=True, editable=False)
     meeting_notes_html = models.TextField(blank=True, editable=False)
     meeting_notes_version = models.PositiveIntegerField(default=0, editable=False)
+    # The calendars' SEQUENCE: calendar apps update an event they already have only when it grows.
+    schedule_sequence = models.PositiveIntegerField(default=0, editable=False)
 
     markdown_fields = ("intro", "meeting_notes")
 
@@ -51,6 +66,38 @@ class Week(RenderedMarkdownModel):
 
     def get_absolute_url(self):
         return reverse("week_detail", kwargs={"number": self.number})
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *, fetch_mode=None):
+        week = super().from_db(db, field_names, values, fetch_mode=fetch_mode)
+        # What the database holds, to tell on save whether a time changed without asking it again.
+        if not week.get_deferred_fields() & set(SCHEDULE_FIELDS):
+            week._saved_schedule = week._schedule()
+        return week
+
+    def _schedule(self) -> tuple:
+        return tuple(getattr(self, name) for name in SCHEDULE_FIELDS)
+
+    def _schedule_changed(self, update_fields) -> bool:
+        if self._state.adding or self.pk is None:
+            return False
+        if update_fields is not None and not set(update_fields) & set(SCHEDULE_FIELDS):
+            return False
+        saved = getattr(self, "_saved_schedule", None)
+        if saved is None:  # not loaded from the database (built by hand with a pk): ask it
+            saved = Week.objects.filter(pk=self.pk).values_list(*SCHEDULE_FIELDS).first()
+        return saved is not None and tuple(saved) != self._schedule()
+
+    def save(self, *args, **kwargs):
+        """Saving a changed reading start, due time or meeting time bumps ``schedule_sequence``, so calendar
+        apps replace the events they have (papers/calendar.py) instead of keeping the old times."""
+        update_fields = kwargs.get("update_fields")
+        if self._schedule_changed(update_fields):
+            self.schedule_sequence += 1
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "schedule_sequence"}
+        super().save(*args, **kwargs)
+        self._saved_schedule = self._schedule()
 
     @property
     def heading(self) -> str:

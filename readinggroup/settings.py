@@ -51,10 +51,12 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "rules",
+    "django_tasks_db",
     "core",
     "members",
     "papers",
     "reviews",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "readinggroup.context_processors.site",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -167,6 +170,27 @@ MAILERS = {
         ),
     }
 }
+# Background work (mail above all) runs on Django's task framework. The default keeps tasks in the
+# database and needs nothing more than `manage.py db_worker` beside the web server; a larger site can
+# set DJANGO_TASKS_BACKEND=rq to queue them in Redis and run
+# `manage.py rqworker --job-class django_tasks_rq.Job default` instead.
+TASKS_BACKEND = os.environ.get("DJANGO_TASKS_BACKEND", "database").strip().lower()
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq"]
+    RQ_QUEUES = {"default": {"URL": os.environ.get("DJANGO_TASKS_REDIS_URL", "redis://127.0.0.1:6379/1")}}
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ImproperlyConfigured('DJANGO_TASKS_BACKEND is "database" (the default) or "rq".')
+
+# Scheduled notifications (`manage.py send_due_notifications`): hours before reviews are due that the
+# reminder goes out, unless a week sets its own, and hours before the meeting for the digest.
+REMINDER_HOURS_BEFORE_DUE = int(os.environ.get("REMINDER_HOURS_BEFORE_DUE", "24"))
+DIGEST_HOURS_BEFORE_MEETING = int(os.environ.get("DIGEST_HOURS_BEFORE_MEETING", "3"))
+# The site's own address, for links in email (a worker has no request to read it from).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "reading-group@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

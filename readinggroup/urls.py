@@ -3,6 +3,9 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from core import views as core_views
+from members import views as member_views
+from reviews import calendar as review_calendar
+from reviews import feeds as review_feeds
 from reviews.views import pages as review_pages
 
 admin.site.site_header = "Deep-Learning-Journey organisers"
@@ -29,6 +32,12 @@ urlpatterns = [
     path("", review_pages.home, name="home"),
     path("weeks/<int:number>/", review_pages.week_detail, name="week_detail"),
     path("members/<str:username>/", review_pages.member_detail, name="member_detail"),
+    # A member's private feed and calendar, opened by the secret key in the address (no session: feed
+    # readers and calendar apps have none); named here so the profile page (members) can show them.
+    path("private/<str:key>/feed.atom", review_feeds.member_feed, name="member_feed"),
+    path("private/<str:key>/calendar.ics", review_calendar.member_calendar_ics, name="member_calendar"),
+    path("accounts/profile/private-addresses/", member_views.feed_key_renew_view, name="feed_key_renew"),
+    path("", include("notifications.urls")),
     path("", include("members.urls")),
     path("", include("reviews.urls")),
     path("", include("papers.urls")),

@@ -8,6 +8,7 @@ from django.utils import timezone
 import reviews.rules  # noqa: F401 (registers the rules asked below)
 from core import versions
 from papers.models import Week
+from reviews import signals
 from reviews.items import PLACE_EXAMPLES, detach_duplicates, paper_in, place_in, review_items_sync
 from reviews.models import Comment, ItemVote, ReadingChoice, Review, ReviewItem
 
@@ -75,6 +76,8 @@ def review_save(*, scope, author, parts: dict[str, str], version: int | None, pu
         raise StaleEdit(current=existing) from None
     if changed or not review.items.exists():
         review_items_sync(review=review)
+    if review.is_published and (changed or publish):
+        signals.review_published.send(sender=Review, review=review)
     return review
 
 
@@ -121,6 +124,7 @@ def comment_create(*, review: Review, author, body: str, parent: Comment | None 
     comment = Comment(review=review, author=author, body=body, parent=parent)
     comment.full_clean()
     comment.save()
+    signals.comment_posted.send(sender=Comment, comment=comment)
     return comment
 
 
@@ -144,6 +148,7 @@ def comment_delete(*, comment: Comment) -> Comment | None:
     place; one without replies goes, and so does any tombstone above it that is left without replies.
     Returns the tombstone, or None when the comment was removed entirely."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    signals.comment_withdrawn.send(sender=Comment, comment_id=comment.pk)
     if comment.is_hidden:
         # A comment an organiser hid is the record of that moderation: it is only marked deleted, and
         # its text stays for organisers.
@@ -173,6 +178,8 @@ def comment_set_hidden(*, comment: Comment, hidden: bool, by) -> Comment:
     comment.hidden_at = timezone.now() if hidden else None
     comment.hidden_by = by if hidden else None
     comment.save(update_fields=["hidden_at", "hidden_by", "updated"])
+    if hidden:
+        signals.comment_withdrawn.send(sender=Comment, comment_id=comment.pk)
     return comment
 
 

@@ -28,6 +28,11 @@ URL_OWNERS = {
     "reviews:week_agenda": "tests/reviews/test_agenda.py",
     "reviews:week_agenda_markdown": "tests/reviews/test_agenda.py",
     "reviews:item_vote": "tests/reviews/test_agenda.py",
+    "notifications:list": "tests/notifications/test_notifications.py",
+    "notifications:read": "tests/notifications/test_notifications.py",
+    "notifications:open": "tests/notifications/test_notifications.py",
+    "notifications:preferences": "tests/notifications/test_preferences.py",
+    "notifications:unsubscribe": "tests/notifications/test_preferences.py",
     "reviews:item_pin": "tests/reviews/test_meeting.py",
     "reviews:item_move": "tests/reviews/test_meeting.py",
     "reviews:item_merge": "tests/reviews/test_meeting.py",
@@ -44,6 +49,11 @@ URL_OWNERS = {
     "member_detail": "tests/reviews/test_views.py",
     "reviews:markdown_help": "tests/reviews/test_markdown_views.py",
     "reviews:markdown_preview": "tests/reviews/test_markdown_views.py",
+    "papers:weeks_feed": "tests/papers/test_feeds.py",
+    "papers:calendar": "tests/papers/test_feeds.py",
+    "member_feed": "tests/reviews/test_private_feeds.py",
+    "member_calendar": "tests/reviews/test_private_feeds.py",
+    "feed_key_renew": "tests/members/test_private_addresses.py",
 }
 # Third-party URL sets, tested through the flows that use them (sign-in, sign-up, the admin).
 THIRD_PARTY_URLCONFS = ("django.contrib.admin", "allauth")

@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from members.services import organiser_grant, profile_update
+from notifications.emails import unsubscribe_token
 from reviews.items import review_items_sync
 from reviews.models import Review
 from reviews.services import item_outcome_set, item_pin_toggle, items_merge
@@ -85,6 +86,9 @@ def test_signed_in_pages_have_no_serious_violations(page, sign_in, journey):
         "/weeks/1/agenda/",
         "/members/ada/",
         "/accounts/profile/",
+        "/notifications/",
+        "/notifications/preferences/",
+        f"/notifications/unsubscribe/{unsubscribe_token(journey['author'], 'comment')}/",
     ]
     problems = {}
     for url in pages:

@@ -148,6 +148,7 @@ def test_the_check_warns_when_both_share_one_local_store(settings):
     assert [message.id for message in check_pages_cannot_evict_counters()] == ["core.W001"]
 
 
+@pytest.mark.django_db  # the model checks ask SQLite whether it supports JSON fields (the task queue's)
 def test_the_check_runs_with_manage_py_check_deploy(settings, monkeypatch):
     monkeypatch.setattr(cache_checks, "redis_eviction_policy", lambda location: "allkeys-lru")
     settings.CACHES = cache_settings("redis://127.0.0.1:6379/12")  # only the configuration is looked at

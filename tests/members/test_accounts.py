@@ -17,8 +17,9 @@ from tests.members.signup import SIGNUP, confirmation_path
 pytestmark = pytest.mark.django_db
 
 
-def test_sign_up_requires_email_verification_before_membership(client):
-    response = client.post(reverse("account_signup"), SIGNUP, follow=True)
+def test_sign_up_requires_email_verification_before_membership(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):  # mail is a task, enqueued once the sign-up commits
+        response = client.post(reverse("account_signup"), SIGNUP, follow=True)
     user = get_user_model().objects.get(username="grace")
     assert not is_member(user)
     assert "Verify Your Email Address" in response.content.decode()
@@ -36,10 +37,11 @@ def test_unverified_account_cannot_sign_in_yet(client):
     assert "Verify Your Email Address" in response.content.decode()
 
 
-def test_password_reset_does_not_reveal_whether_an_account_exists(client):
+def test_password_reset_does_not_reveal_whether_an_account_exists(client, django_capture_on_commit_callbacks):
     UserFactory(username="known", email="known@example.com")
-    known = client.post(reverse("account_reset_password"), {"email": "known@example.com"}, follow=True)
-    unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"}, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(reverse("account_reset_password"), {"email": "known@example.com"}, follow=True)
+        unknown = client.post(reverse("account_reset_password"), {"email": "nobody@example.com"}, follow=True)
     assert known.redirect_chain == unknown.redirect_chain
     assert known.status_code == unknown.status_code == 200
     assert mail.outbox[0].to == ["known@example.com"]

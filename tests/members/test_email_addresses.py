@@ -17,11 +17,14 @@ def reauthenticate(client, password=TEST_PASSWORD):
     return client.post(reverse("account_reauthenticate"), {"password": password}, follow=True)
 
 
-def test_the_owner_signs_up_after_someone_else_claimed_their_address_unverified(client):
+def test_the_owner_signs_up_after_someone_else_claimed_their_address_unverified(
+    client, django_capture_on_commit_callbacks
+):
     squatter = UserFactory(username="squatter")
     # What "add email" did before one-address mode: an extra, unverified address on another account.
     EmailAddress.objects.create(user=squatter, email="grace@example.com", verified=False, primary=False)
-    client.post(reverse("account_signup"), SIGNUP)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_signup"), SIGNUP)
     owner = get_user_model().objects.get(username="grace")
     assert [message.to for message in mail.outbox] == [["grace@example.com"]]
     client.post(confirmation_path(mail.outbox[0]))
@@ -54,11 +57,12 @@ def test_adding_an_email_asks_for_the_password_again(client, member):
     assert not new.verified and not new.primary
 
 
-def test_a_member_has_one_address_which_a_verified_new_one_replaces(client, member):
+def test_a_member_has_one_address_which_a_verified_new_one_replaces(client, member, django_capture_on_commit_callbacks):
     client.force_login(member)
     reauthenticate(client)
-    client.post(reverse("account_email"), {"email": "first-try@example.com", "action_add": ""})
-    client.post(reverse("account_email"), {"email": "second-try@example.com", "action_add": ""})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_email"), {"email": "first-try@example.com", "action_add": ""})
+        client.post(reverse("account_email"), {"email": "second-try@example.com", "action_add": ""})
     # One pending address at a time: the second replaces the first.
     assert set(EmailAddress.objects.filter(user=member).values_list("email", flat=True)) == {
         "member@example.com",

@@ -1,0 +1,25 @@
+import time
+
+from django.core.management.base import BaseCommand
+
+from notifications.scheduled import run_all
+
+
+class Command(BaseCommand):
+    help = (
+        "Sends the notifications that are due now (reminders before reviews are due, the digest before the "
+        "meeting, the organisers' summary, the daily email) and resends emails a worker lost. Safe to run "
+        "often and from several places at once: run it every few minutes (cron, or --every)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--every", type=int, default=0, metavar="SECONDS", help="Keep running, once every SECONDS.")
+
+    def handle(self, *args, every: int = 0, **options):
+        while True:
+            counts = run_all()
+            if options["verbosity"] > 1 or any(counts.values()):
+                self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
+            if not every:
+                return
+            time.sleep(every)

@@ -1,0 +1,92 @@
+"""Comments and reviews as notifications: a comment on your review, a reply to your comment, an
+@username mention. Each recipient is asked the site's own reading rule first, so a notification never
+carries text its recipient may not read."""
+
+import operator
+import re
+from functools import reduce
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q
+from django.db.models.functions import Coalesce, Now
+from django.dispatch import receiver
+from django.utils.text import Truncator
+
+from core.markup import html_to_text
+from core.roles import is_member
+from members.models import display_name
+from notifications.models import Kind, Notification
+from notifications.services import notify
+from reviews.rules import review_is_readable
+from reviews.signals import comment_posted, comment_withdrawn, review_published
+
+# "@alan" or "@ada.lovelace", not an email address ("a@b.org") nor a word ending in "@".
+MENTION = re.compile(r"(?<![\w@./-])@([A-Za-z0-9_][A-Za-z0-9._-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
+EXCERPT_CHARS = 600
+WITHDRAWN_TITLE = "A comment that was hidden or deleted"
+
+
+def mentioned_members(text: str, *, limit: int = 20) -> list:
+    """The active accounts named as ``@username`` in ``text`` (at most ``limit``, so a pasted list of
+    names cannot turn one comment into mail to everyone)."""
+    names = list(dict.fromkeys(name.lower() for name in MENTION.findall(text)))[:limit]
+    if not names:
+        return []
+    named = reduce(operator.or_, (Q(username__iexact=name) for name in names))
+    return list(get_user_model().objects.filter(named, is_active=True).select_related("profile"))
+
+
+def _excerpt(rendered_html: str) -> str:
+    return Truncator(html_to_text(rendered_html)).chars(EXCERPT_CHARS)
+
+
+def _where(review) -> str:
+    return f"{review.scope.week.heading} · {review.scope.label()}"
+
+
+@receiver(comment_posted)
+def comment_notifications(sender, comment, **kwargs):
+    review, author = comment.review, comment.author
+    who = display_name(author)
+    recipients: dict[int, tuple] = {}  # first reason wins: a reply to me on my review is a reply
+    if comment.parent is not None and comment.parent.author is not None:
+        recipients[comment.parent.author_id] = (comment.parent.author, Kind.REPLY, f"{who} replied to your comment")
+    recipients.setdefault(review.author_id, (review.author, Kind.COMMENT, f"{who} commented on your review"))
+    for member in mentioned_members(comment.body):
+        recipients.setdefault(member.pk, (member, Kind.MENTION, f"{who} mentioned you in a comment"))
+    recipients.pop(author.pk, None)
+    for recipient, kind, title in recipients.values():
+        if is_member(recipient) and review_is_readable(recipient, review) and not comment.is_hidden:
+            notify(
+                recipient=recipient,
+                kind=kind,
+                about=f"comment:{comment.pk}",
+                title=f"{title} ({_where(review)})",
+                body=_excerpt(comment.body_html),
+                url=comment.get_absolute_url(),
+            )
+
+
+@receiver(review_published)
+def review_mentions(sender, review, **kwargs):
+    text = "\n".join((review.summary, review.confusions, review.questions))
+    who = display_name(review.author)
+    for member in mentioned_members(text):
+        if member.pk != review.author_id and is_member(member) and review_is_readable(member, review):
+            notify(
+                recipient=member,
+                kind=Kind.MENTION,
+                about=f"review:{review.pk}",
+                title=f"{who} mentioned you in a review ({_where(review)})",
+                body=_excerpt(review.summary_html),
+                url=review.get_absolute_url(),
+            )
+
+
+@receiver(comment_withdrawn)
+def forget_withdrawn_comment(sender, comment_id, **kwargs):
+    """A comment hidden or deleted is no longer quoted in the notifications about it (nor emailed, if
+    its email had not gone yet)."""
+    Notification.objects.filter(about=f"comment:{comment_id}").update(
+        body="", title=WITHDRAWN_TITLE, mail_skipped_at=Coalesce("emailed_at", Now()), updated=Now()
+    )

@@ -1,0 +1,11 @@
+"""What happened to reviews and comments, for the parts of the site above this app (notifications) to
+act on. Sent inside the transaction that made it happen."""
+
+from django.dispatch import Signal
+
+# comment: the new comment (its review, parent and author loaded).
+comment_posted = Signal()
+# comment_id: a comment hidden by an organiser or deleted by its author: what quoted it must stop.
+comment_withdrawn = Signal()
+# review: the review, just published or edited while published; mentions are read from its text.
+review_published = Signal()
