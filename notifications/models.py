@@ -54,8 +54,10 @@ class Notification(TimestampedModel):
     delivery = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.NOW)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
-    # Set when no email goes out for it: its kind was switched off when it was made.
+    # Set when no email goes out for it: its kind was off, its text withdrawn, or every attempt failed.
     mail_skipped_at = models.DateTimeField(null=True, blank=True)
+    mail_attempts = models.PositiveSmallIntegerField(default=0)
+    last_mail_attempt_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created", "-pk"]

@@ -18,12 +18,15 @@ from members.models import display_name
 from notifications.models import Kind, Notification
 from notifications.services import notify
 from reviews.rules import review_is_readable
-from reviews.signals import comment_posted, comment_withdrawn, review_published
+from reviews.signals import comment_posted, comment_withdrawn, review_published, review_withdrawn
 
 # "@alan" or "@ada.lovelace", not an email address ("a@b.org") nor a word ending in "@".
 MENTION = re.compile(r"(?<![\w@./-])@([A-Za-z0-9_][A-Za-z0-9._-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
 EXCERPT_CHARS = 600
 WITHDRAWN_TITLE = "A comment that was hidden or deleted"
+WITHDRAWN_REVIEW_TITLE = "About a review its author has taken back"
+# Code is not prose: "@property" in a code block names no one.
+CODE = re.compile(r"<pre\b.*?</pre>|<code\b.*?</code>", re.DOTALL)
 
 
 def mentioned_members(text: str, *, limit: int = 20) -> list:
@@ -34,6 +37,10 @@ def mentioned_members(text: str, *, limit: int = 20) -> list:
         return []
     named = reduce(operator.or_, (Q(username__iexact=name) for name in names))
     return list(get_user_model().objects.filter(named, is_active=True).select_related("profile"))
+
+
+def _prose(rendered_html: str) -> str:
+    return html_to_text(CODE.sub(" ", rendered_html))
 
 
 def _excerpt(rendered_html: str) -> str:
@@ -52,7 +59,7 @@ def comment_notifications(sender, comment, **kwargs):
     if comment.parent is not None and comment.parent.author is not None:
         recipients[comment.parent.author_id] = (comment.parent.author, Kind.REPLY, f"{who} replied to your comment")
     recipients.setdefault(review.author_id, (review.author, Kind.COMMENT, f"{who} commented on your review"))
-    for member in mentioned_members(comment.body):
+    for member in mentioned_members(_prose(comment.body_html)):
         recipients.setdefault(member.pk, (member, Kind.MENTION, f"{who} mentioned you in a comment"))
     recipients.pop(author.pk, None)
     for recipient, kind, title in recipients.values():
@@ -69,7 +76,7 @@ def comment_notifications(sender, comment, **kwargs):
 
 @receiver(review_published)
 def review_mentions(sender, review, **kwargs):
-    text = "\n".join((review.summary, review.confusions, review.questions))
+    text = _prose(" ".join((review.summary_html, review.confusions_html, review.questions_html)))
     who = display_name(review.author)
     for member in mentioned_members(text):
         if member.pk != review.author_id and is_member(member) and review_is_readable(member, review):
@@ -83,10 +90,18 @@ def review_mentions(sender, review, **kwargs):
             )
 
 
+def _withdraw(notifications, title: str) -> None:
+    """No longer quoted on the notifications page or in a daily email, nor emailed if not yet sent."""
+    notifications.update(body="", title=title, mail_skipped_at=Coalesce("emailed_at", Now()), updated=Now())
+
+
 @receiver(comment_withdrawn)
 def forget_withdrawn_comment(sender, comment_id, **kwargs):
-    """A comment hidden or deleted is no longer quoted in the notifications about it (nor emailed, if
-    its email had not gone yet)."""
-    Notification.objects.filter(about=f"comment:{comment_id}").update(
-        body="", title=WITHDRAWN_TITLE, mail_skipped_at=Coalesce("emailed_at", Now()), updated=Now()
-    )
+    _withdraw(Notification.objects.filter(about=f"comment:{comment_id}"), WITHDRAWN_TITLE)
+
+
+@receiver(review_withdrawn)
+def forget_withdrawn_review(sender, review, **kwargs):
+    """A review back to a draft: its mentions and its comments are no longer quoted."""
+    abouts = [f"review:{review.pk}", *(f"comment:{pk}" for pk in review.comments.values_list("pk", flat=True))]
+    _withdraw(Notification.objects.filter(about__in=abouts), WITHDRAWN_REVIEW_TITLE)

@@ -9,13 +9,13 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from core.roles import members_q, organisers_q
 from members.models import display_name
-from notifications.models import DailyEmail, Delivery, Notification, Preference
+from notifications.models import DailyEmail, Delivery, Notification
 from notifications.services import notify
 from notifications.tasks import send_daily_email, send_notification_email
 from papers.models import MAX_REMINDER_HOURS, PUBLISHED, Paper, ReviewScope, Week
@@ -40,8 +40,14 @@ def _weeks(**moment_filter):
     )
 
 
-def _members():
-    return get_user_model().objects.filter(members_q()).select_related("profile").order_by("pk")
+def _members(*, not_yet: tuple[str, str] | None = None):
+    """Verified, active members; with ``not_yet=(kind, about)``, those not notified of it already (so a
+    run every few minutes costs nothing for those done)."""
+    members = get_user_model().objects.filter(members_q()).select_related("profile").order_by("pk")
+    if not_yet is not None:
+        kind, about = not_yet
+        members = members.exclude(pk__in=Notification.objects.filter(kind=kind, about=about).values("recipient"))
+    return members
 
 
 def _written_or_chosen(week) -> set[tuple[int, int]]:
@@ -62,7 +68,7 @@ def reminders(now) -> int:
             continue
         scopes = list(week.review_scopes.all())
         done = _written_or_chosen(week)
-        for member in _members():
+        for member in _members(not_yet=("reminder", f"week:{week.pk}")):
             missing = [scope for scope in scopes if (member.pk, scope.pk) not in done]
             if not missing:
                 continue
@@ -88,9 +94,9 @@ def digests(now) -> int:
     sent = 0
     for week in _weeks(meeting_at__gt=now + TOO_LATE, meeting_at__lte=now + timedelta(hours=hours)):
         meeting = timezone.localtime(week.meeting_at).strftime("%a %-d %b, %H:%M")
-        for member in _members():
+        for member in _members(not_yet=("digest", f"week:{week.pk}")):
             agenda = review_selectors.week_agenda(week=week, user=member)
-            top = sorted(agenda.items, key=lambda item: -item.vote_count)[:8]
+            top = sorted((item for item in agenda.items if item.vote_count), key=lambda item: -item.vote_count)[:8]
             if top:
                 lines = [
                     f"- {item.get_kind_display()} ({item.vote_count} sharing), {display_name(item.review.author)}: "
@@ -156,7 +162,10 @@ def summaries(now) -> int:
                     if names
                 )
             )
-        for organiser in organisers:
+        already = set(
+            Notification.objects.filter(kind="summary", about=f"week:{week.pk}").values_list("recipient", flat=True)
+        )
+        for organiser in (organiser for organiser in organisers if organiser.pk not in already):
             sent += bool(
                 notify(
                     recipient=organiser,
@@ -175,11 +184,8 @@ def daily_emails(now) -> int:
     if timezone.localtime(now).hour < DAILY_EMAIL_HOUR:
         return 0
     today = timezone.localdate(now)
-    daily = Preference.objects.filter(delivery=Delivery.DAILY)
     waiting = Notification.objects.filter(
-        emailed_at__isnull=True,
-        mail_skipped_at__isnull=True,
-        recipient__in=daily.values("member"),
+        delivery=Delivery.DAILY, emailed_at__isnull=True, mail_skipped_at__isnull=True
     ).values_list("recipient_id", flat=True)
     enqueued = 0
     for member_id in sorted(set(waiting)):
@@ -196,9 +202,19 @@ def daily_emails(now) -> int:
 def lost_emails(now) -> int:
     """Emails that should have gone out at once and did not (their task lost): enqueued again; the
     task itself sends each once."""
-    lost = Notification.objects.filter(
-        delivery=Delivery.NOW, emailed_at__isnull=True, mail_skipped_at__isnull=True, created__lt=now - LOST_AFTER
-    ).values_list("pk", flat=True)
+    lost = (
+        Notification.objects.filter(
+            delivery=Delivery.NOW,
+            emailed_at__isnull=True,
+            mail_skipped_at__isnull=True,
+            created__lt=now - LOST_AFTER,
+        )
+        .filter(Q(last_mail_attempt_at__isnull=True) | Q(last_mail_attempt_at__lt=now - LOST_AFTER))
+        .values_list("pk", flat=True)
+    )
+    lost = list(lost)
+    # Backed off: each is enqueued at most once per LOST_AFTER, however long the worker stays down.
+    Notification.objects.filter(pk__in=lost).update(last_mail_attempt_at=now)
     for notification_id in lost:
         send_notification_email.enqueue(notification_id=notification_id)
     return len(lost)

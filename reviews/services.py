@@ -96,6 +96,7 @@ def review_unpublish(*, review: Review, version: int | None = None) -> Review:
         review.version += 1
         review.save(update_fields=["status", "version", "updated"])
         detach_duplicates(of_items=review.items.all())
+        signals.review_withdrawn.send(sender=Review, review=review)
         others = Review.objects.filter(scope_id=review.scope_id, status=Review.Status.PUBLISHED)
         if others.exclude(author_id=review.author_id).exists():
             ReadingChoice.objects.get_or_create(

@@ -7,5 +7,7 @@ from django.dispatch import Signal
 comment_posted = Signal()
 # comment_id: a comment hidden by an organiser or deleted by its author: what quoted it must stop.
 comment_withdrawn = Signal()
+# review: a review taken back to a draft: what quoted it, or its comments, must stop.
+review_withdrawn = Signal()
 # review: the review, just published or edited while published; mentions are read from its text.
 review_published = Signal()

@@ -84,3 +84,22 @@ def test_sign_up_mail_is_a_task_too(client, settings):
     assert mail.outbox == [] and DBTaskResult.objects.get().task_path == "core.mail.send_email_message"
     run_database_worker()
     assert [m.to for m in mail.outbox] == [["grace@example.com"]] and "confirm" in mail.outbox[0].body.lower()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_that_fails_is_asked_again_later(settings, monkeypatch):
+    from smtplib import SMTPServerDisconnected
+
+    from core.mail import send_email_message
+
+    settings.TASKS = DATABASE_TASKS
+
+    def disconnected(self, *args, **kwargs):
+        raise SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", disconnected)
+    with pytest.raises(SMTPServerDisconnected):
+        send_email_message.call(subject="Reset your password", body="…", to=["ada@example.com"])
+    retry = DBTaskResult.objects.get()
+    assert retry.task_path == "core.mail.send_email_message" and retry.args_kwargs["kwargs"]["attempt"] == 1
+    assert retry.run_after is not None and retry.run_after > retry.enqueued_at

@@ -1,8 +1,11 @@
+import logging
 import time
 
 from django.core.management.base import BaseCommand
 
 from notifications.scheduled import run_all
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -17,9 +20,16 @@ class Command(BaseCommand):
 
     def handle(self, *args, every: int = 0, **options):
         while True:
-            counts = run_all()
-            if options["verbosity"] > 1 or any(counts.values()):
-                self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
+            try:
+                counts = run_all()
+            except Exception:
+                if not every:
+                    raise
+                # A locked database or a mail queue that is down: the next round catches up.
+                logger.exception("Sending due notifications failed; trying again in %s s", every)
+            else:
+                if options["verbosity"] > 1 or any(counts.values()):
+                    self.stdout.write(", ".join(f"{name}: {count}" for name, count in counts.items()))
             if not every:
                 return
             time.sleep(every)
