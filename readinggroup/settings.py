@@ -57,6 +57,8 @@ INSTALLED_APPS = [
     "papers",
     "reviews",
     "notifications",
+    "desk",
+    "api",
 ]
 
 MIDDLEWARE = [

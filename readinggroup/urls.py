@@ -38,6 +38,8 @@ urlpatterns = [
     path("private/<str:key>/calendar.ics", review_calendar.member_calendar_ics, name="member_calendar"),
     path("accounts/profile/private-addresses/", member_views.feed_key_renew_view, name="feed_key_renew"),
     path("", include("notifications.urls")),
+    path("", include("desk.urls")),
+    path("api/", include("api.urls")),
     path("", include("members.urls")),
     path("", include("reviews.urls")),
     path("", include("papers.urls")),

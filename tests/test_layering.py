@@ -16,13 +16,22 @@ import pytest
 from django.template import engines
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("readinggroup", "tools", "notifications", "reviews", "papers", "members", "core")
+PACKAGES = ("readinggroup", "tools", "desk", "api", "notifications", "reviews", "papers", "members", "core")
 
 # Template folders and their layer; the same order as the import-linter layers. Pages at the top level
 # of templates/ and allauth's overrides belong to the configuration, which may use anything; shared
 # partials in includes/ stand with core and may use no app.
-TEMPLATE_LAYERS = {"notifications": 3, "reviews": 2, "papers": 1, "members": 1, "includes": 0, "core": 0}
-CONFIGURATION_LAYER = 4
+TEMPLATE_LAYERS = {
+    "desk": 4,
+    "api": 4,
+    "notifications": 3,
+    "reviews": 2,
+    "papers": 1,
+    "members": 1,
+    "includes": 0,
+    "core": 0,
+}
+CONFIGURATION_LAYER = 5
 LOAD = re.compile(r"{%\s*load\s+(.+?)\s*%}")
 REFERENCE = re.compile(r"""{%\s*(?:include|extends)\s+["']([^"']+)["']""")
 
