@@ -18,7 +18,7 @@ from members.models import display_name
 from notifications.models import Kind, Notification
 from notifications.services import notify
 from reviews.rules import review_is_readable
-from reviews.signals import comment_posted, comment_withdrawn, review_published, review_withdrawn
+from reviews.signals import comment_hidden, comment_posted, comment_withdrawn, review_published, review_withdrawn
 
 # "@alan" or "@ada.lovelace", not an email address ("a@b.org") nor a word ending in "@".
 MENTION = re.compile(r"(?<![\w@./-])@([A-Za-z0-9_][A-Za-z0-9._-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
@@ -105,3 +105,20 @@ def forget_withdrawn_review(sender, review, **kwargs):
     """A review back to a draft: its mentions and its comments are no longer quoted."""
     abouts = [f"review:{review.pk}", *(f"comment:{pk}" for pk in review.comments.values_list("pk", flat=True))]
     _withdraw(Notification.objects.filter(about__in=abouts), WITHDRAWN_REVIEW_TITLE)
+
+
+@receiver(comment_hidden)
+def tell_the_author_why(sender, comment, entry, **kwargs):
+    """The author of a hidden comment is told why (the reason and the organiser's note, never the text
+    of anyone else)."""
+    reason = entry.get_reason_display()
+    notify(
+        recipient=comment.author,
+        kind=Kind.MODERATION,
+        about=f"hidden:{entry.pk}",
+        title=f"An organiser hid your comment: {reason}",
+        body=f"{reason}."
+        + (f"\n{entry.note}" if entry.note else "")
+        + "\nThe organisers keep its text; you can still delete it.",
+        url=comment.get_absolute_url(),
+    )

@@ -5,10 +5,19 @@ from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef
 from django.urls import path, reverse
+from django.utils.html import format_html
 
 from core.paginators import CappedCountPaginator
 from reviews import services
-from reviews.models import Comment, ReadingChoice, Review, ReviewItem
+from reviews.models import (
+    Comment,
+    CommentReport,
+    ModerationEntry,
+    ModerationReason,
+    ReadingChoice,
+    Review,
+    ReviewItem,
+)
 
 
 class AuthorFilter(admin.FieldListFilter):
@@ -108,9 +117,13 @@ class CommentAdmin(FilterByAuthorMixin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedCountPaginator
     list_select_related = ["author", "review"]
-    readonly_fields = ["review", "author", "parent", "body", "edited_at", "deleted_at", "hidden_at", "hidden_by"]
+    readonly_fields = [
+        *("review", "author", "parent", "body", "edited_at", "deleted_at"),
+        *("hidden_at", "hidden_by", "hidden_reason", "hidden_note"),
+    ]
     fields = readonly_fields
-    actions = ["hide", "show"]
+    # One comment is hidden from its page on the site, where the reason is chosen; in bulk, only spam.
+    actions = ["hide_as_spam", "show"]
 
     def get_queryset(self, request):
         # Comments of a review turned back into a draft are hidden with it.
@@ -127,10 +140,10 @@ class CommentAdmin(FilterByAuthorMixin, admin.ModelAdmin):
     def deleted(self, comment):
         return comment.is_tombstone
 
-    @admin.action(description="Hide selected comments from members")
-    def hide(self, request, queryset):
+    @admin.action(description="Hide selected comments as spam (their authors are told)")
+    def hide_as_spam(self, request, queryset):
         for comment in queryset:
-            services.comment_set_hidden(comment=comment, hidden=True, by=request.user)
+            services.comment_set_hidden(comment=comment, hidden=True, by=request.user, reason=ModerationReason.SPAM)
         self.message_user(request, f"Hid {queryset.count()} comment(s).", messages.SUCCESS)
 
     @admin.action(description="Show selected comments to members again")
@@ -199,3 +212,56 @@ class ReviewItemAdmin(admin.ModelAdmin):
     @admin.display(description="me too / +1", ordering="vote_count")
     def vote_count(self, item):
         return item.vote_count
+
+
+@admin.register(CommentReport)
+class CommentReportAdmin(admin.ModelAdmin):
+    """The report queue: open reports first. Hide a comment from its page on the site, where the reason
+    is asked and its author told; or dismiss reports here."""
+
+    list_display = ["comment_excerpt", "reason", "reporter", "created", "resolved_at", "resolved_by", "on_the_site"]
+    list_filter = [("resolved_at", admin.EmptyFieldListFilter), "reason"]
+    list_select_related = ["comment", "reporter", "resolved_by"]
+    readonly_fields = ["comment", "reporter", "reason", "note", "created", "resolved_at", "resolved_by"]
+    fields = readonly_fields
+    actions = ["dismiss"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # the record of who reported what stays
+
+    @admin.display(description="comment")
+    def comment_excerpt(self, report):
+        text = report.comment.body
+        return text if len(text) <= 80 else f"{text[:79]}…"
+
+    @admin.display(description="")
+    def on_the_site(self, report):
+        return format_html('<a href="{}">Hide or show…</a>', reverse("reviews:comment_hide", args=[report.comment_id]))
+
+    @admin.action(description="Dismiss the selected reports (leave the comments as they are)")
+    def dismiss(self, request, queryset):
+        dismissed = services.reports_dismiss(reports=list(queryset), by=request.user)
+        self.message_user(request, f"{dismissed} report{'s' if dismissed != 1 else ''} dismissed.", messages.SUCCESS)
+
+
+@admin.register(ModerationEntry)
+class ModerationEntryAdmin(admin.ModelAdmin):
+    """Who hid or showed what, when and why: read-only."""
+
+    list_display = ["created", "moderator", "action", "reason", "comment"]
+    list_filter = ["action", "reason"]
+    list_select_related = ["moderator", "comment"]
+    readonly_fields = ["created", "moderator", "action", "comment", "reason", "note"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

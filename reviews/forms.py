@@ -3,7 +3,7 @@ from django.urls import reverse_lazy
 
 from core.markup import MARKDOWN_MAX_LENGTH
 from reviews.items import PLACE_EXAMPLES
-from reviews.models import Comment, Review, ReviewItem
+from reviews.models import Comment, ModerationReason, Review, ReviewItem
 
 PROMPTS = {
     "summary": "What do the papers set out to do, how, and what do they find? In your own words.",
@@ -69,6 +69,28 @@ class MarkdownPreviewForm(forms.Form):
     """The text the editor's Preview tab sends; as long as any Markdown field may be."""
 
     text = forms.CharField(max_length=MARKDOWN_MAX_LENGTH, required=False, strip=False)
+
+
+class HideCommentForm(forms.Form):
+    reason = forms.ChoiceField(choices=ModerationReason.choices, widget=forms.RadioSelect, label="Why hide it?")
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        label="A word to its author (optional)",
+        help_text="Shown to the comment's author with the reason, and kept in the moderation log.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReportCommentForm(forms.Form):
+    reason = forms.ChoiceField(choices=ModerationReason.choices, widget=forms.RadioSelect, label="What is wrong?")
+    note = forms.CharField(
+        max_length=500,
+        required=False,
+        label="Anything the organisers should know (optional)",
+        help_text="Only organisers see your report.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
 
 
 class ItemOutcomeForm(forms.Form):

@@ -106,6 +106,14 @@ class ReadingChoice(TimestampedModel):
         return f"{self.member} {self.get_how_display()}: {self.scope}"
 
 
+class ModerationReason(models.TextChoices):
+    OFF_TOPIC = "off_topic", "Off topic for the reading group"
+    DISRESPECTFUL = "disrespectful", "Disrespectful or personal"
+    SPAM = "spam", "Spam or advertising"
+    PRIVATE = "private", "Shares someone's private information"
+    OTHER = "other", "Another reason (see the note)"
+
+
 class Comment(RenderedMarkdownModel):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
@@ -118,6 +126,9 @@ class Comment(RenderedMarkdownModel):
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Why it was hidden: told to its author, who alone (with organisers) sees it.
+    hidden_reason = models.CharField(max_length=16, choices=ModerationReason.choices, blank=True)
+    hidden_note = models.TextField(max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     markdown_fields = ("body",)
@@ -206,3 +217,47 @@ class ItemVote(TimestampedModel):
 
     def __str__(self):
         return f"{self.member} on {self.item}"
+
+
+class CommentReport(models.Model):
+    """A member asks the organisers to look at a comment: one report per member per comment."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=16, choices=ModerationReason.choices)
+    note = models.TextField(max_length=500, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["resolved_at", "-created"]
+        constraints = [models.UniqueConstraint(fields=["comment", "reporter"], name="one_report_per_member")]
+
+    def __str__(self):
+        return f"{self.reporter} reported comment {self.comment_id}"
+
+
+class ModerationEntry(models.Model):
+    """What an organiser did, to what, when and why: the moderation log."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hid a comment"
+        SHOW = "show", "Showed a comment again"
+        DISMISS = "dismiss", "Dismissed a report"
+
+    moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=16, choices=Action.choices)
+    comment = models.ForeignKey(Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    reason = models.CharField(max_length=16, choices=ModerationReason.choices, blank=True)
+    note = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name_plural = "moderation log"
+
+    def __str__(self):
+        return f"{self.moderator}: {self.get_action_display()} ({self.created:%Y-%m-%d %H:%M})"

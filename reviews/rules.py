@@ -108,6 +108,11 @@ def is_item_author(user, item: ReviewItem) -> bool:
 
 
 @rules.predicate
+def comment_review_is_readable(user, comment: Comment) -> bool:
+    return review_is_readable(user, comment.review)
+
+
+@rules.predicate
 def item_is_merged(user, item: ReviewItem) -> bool:
     return item.merged_into_id is not None
 
@@ -130,6 +135,11 @@ rules.add_rule("reviews.read_hidden_comment", is_organiser)
 rules.add_rule("reviews.edit_comment", is_member & is_comment_author & ~comment_is_deleted & ~comment_is_hidden)
 rules.add_rule("reviews.delete_comment", is_member & is_comment_author & ~comment_is_deleted)
 rules.add_rule("reviews.hide_comment", is_organiser & ~comment_is_deleted)
+# Asking the organisers to look at a comment: a member who reads it, not of their own, while it is shown.
+rules.add_rule(
+    "reviews.report_comment",
+    is_member & comment_review_is_readable & ~is_comment_author & ~comment_is_deleted & ~comment_is_hidden,
+)
 # "Me too" on a confusion, "+1" on a question: a member's, on what they may read, never on their own.
 rules.add_rule("reviews.vote_item", is_member & item_is_readable & ~is_item_author & ~item_is_merged)
 # The meeting's side of an item: pin, reorder, merge duplicates, pick, answer; and the week's notes.

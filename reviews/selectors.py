@@ -265,7 +265,10 @@ def review_for_page(*, pk: int) -> Review | None:
 COMMENT_MAX_INDENT = 6
 
 
-COMMENT_FIELDS = ["review_id", "author_id", "parent_id", "body_html", "created", "edited_at", "deleted_at", "hidden_at"]
+COMMENT_FIELDS = [
+    *("review_id", "author_id", "parent_id", "body_html", "created", "edited_at", "deleted_at", "hidden_at"),
+    *("hidden_reason", "hidden_note"),
+]
 
 
 @dataclass(frozen=True)

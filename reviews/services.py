@@ -10,7 +10,16 @@ from core import versions
 from papers.models import Week
 from reviews import signals
 from reviews.items import PLACE_EXAMPLES, detach_duplicates, paper_in, place_in, review_items_sync
-from reviews.models import Comment, ItemVote, ReadingChoice, Review, ReviewItem
+from reviews.models import (
+    Comment,
+    CommentReport,
+    ItemVote,
+    ModerationEntry,
+    ModerationReason,
+    ReadingChoice,
+    Review,
+    ReviewItem,
+)
 
 REVIEW_PARTS = ("summary", "confusions", "questions")
 
@@ -173,15 +182,63 @@ def comment_delete(*, comment: Comment) -> Comment | None:
 
 
 @transaction.atomic
-def comment_set_hidden(*, comment: Comment, hidden: bool, by) -> Comment:
-    """An organiser hides a comment from members (or shows it again). The text is kept."""
+def comment_set_hidden(
+    *, comment: Comment, hidden: bool, by, reason: str = ModerationReason.OTHER, note: str = ""
+) -> Comment:
+    """An organiser hides a comment from members, for a reason its author is told (or shows it again).
+    The text is kept; the reports on it are settled; the moderation log records who, when and why."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
+    if hidden and reason not in ModerationReason.values:
+        raise ValidationError({"reason": "Choose why the comment is hidden: its author is told."})
+    if hidden == comment.is_hidden:
+        return comment
     comment.hidden_at = timezone.now() if hidden else None
     comment.hidden_by = by if hidden else None
-    comment.save(update_fields=["hidden_at", "hidden_by", "updated"])
+    comment.hidden_reason, comment.hidden_note = (reason, note.strip()) if hidden else ("", "")
+    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "hidden_note", "updated"])
+    entry = ModerationEntry.objects.create(
+        moderator=by,
+        action=ModerationEntry.Action.HIDE if hidden else ModerationEntry.Action.SHOW,
+        comment=comment,
+        reason=comment.hidden_reason,
+        note=comment.hidden_note,
+    )
     if hidden:
+        comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=by)
         signals.comment_withdrawn.send(sender=Comment, comment_id=comment.pk)
+        signals.comment_hidden.send(sender=Comment, comment=comment, entry=entry)
     return comment
+
+
+@transaction.atomic
+def comment_report(*, comment: Comment, reporter, reason: str, note: str = "") -> tuple[CommentReport, bool]:
+    """A member asks the organisers to look at a comment; a second report by the same member changes
+    nothing. Returns the report and whether it is new."""
+    if not rules.test_rule("reviews.report_comment", reporter, comment):
+        raise PermissionDenied("You cannot report this comment.")
+    if reason not in ModerationReason.values:
+        raise ValidationError({"reason": "Choose what is wrong with it."})
+    report, created = CommentReport.objects.get_or_create(
+        comment=comment, reporter=reporter, defaults={"reason": reason, "note": note.strip()}
+    )
+    return report, created
+
+
+@transaction.atomic
+def reports_dismiss(*, reports, by) -> int:
+    """An organiser looked at these reports and leaves the comments as they are."""
+    open_reports = list(
+        CommentReport.objects.select_for_update().filter(pk__in=[r.pk for r in reports], resolved_at__isnull=True)
+    )
+    for report in open_reports:
+        ModerationEntry.objects.create(
+            moderator=by,
+            action=ModerationEntry.Action.DISMISS,
+            comment_id=report.comment_id,
+            note=f"Report by {report.reporter}",
+        )
+    CommentReport.objects.filter(pk__in=[r.pk for r in open_reports]).update(resolved_at=timezone.now(), resolved_by=by)
+    return len(open_reports)
 
 
 @transaction.atomic

@@ -7,6 +7,8 @@ from django.dispatch import Signal
 comment_posted = Signal()
 # comment_id: a comment hidden by an organiser or deleted by its author: what quoted it must stop.
 comment_withdrawn = Signal()
+# comment, entry: an organiser hid a comment (entry: the moderation log's ModerationEntry, with the reason).
+comment_hidden = Signal()
 # review: a review taken back to a draft: what quoted it, or its comments, must stop.
 review_withdrawn = Signal()
 # review: the review, just published or edited while published; mentions are read from its text.

@@ -23,6 +23,7 @@ urlpatterns = [
     path("comments/<int:pk>/edit/", comments.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment_delete"),
     path("comments/<int:pk>/hide/", comments.comment_hide, name="comment_hide"),
+    path("comments/<int:pk>/report/", comments.comment_report, name="comment_report"),
     path("markdown/", markdown.markdown_help, name="markdown_help"),
     path("markdown/preview/", markdown.markdown_preview, name="markdown_preview"),
 ]

@@ -36,7 +36,7 @@ from members.services import feed_key_ensure, organiser_grant
 from notifications.emails import unsubscribe_token
 from notifications.models import Notification, Preference
 from papers.models import Week
-from reviews.models import Comment, ItemVote, ReadingChoice, Review, ReviewItem
+from reviews.models import Comment, CommentReport, ItemVote, ReadingChoice, Review, ReviewItem
 from reviews.services import comment_set_hidden
 from tests.factories import (
     CommentFactory,
@@ -164,6 +164,24 @@ SITE = {
     # Where an item is about is its author's to say.
     # Anyone else's item answers as a missing one would.
     "reviews:item_place": Cell(ITEM, row(302, 403, 404, 200, 404, 404, 404), row(302, 403, 404, 302, 404, 404, 404)),
+    # The read-only API: public, published weeks only, the same for everyone; GET only (api/).
+    "api:api-root": Cell(NO_ARGS, same(200), same(405)),
+    "api:openapi-json": Cell(NO_ARGS, same(200), same(405)),
+    "api:week_list": Cell(NO_ARGS, same(200), same(405)),
+    "api:week_detail": Cell(lambda w: {"number": w.week.number}, same(200), same(405)),
+    "api:week_resources": Cell(lambda w: {"number": w.week.number}, same(200), same(405)),
+    "api:paper_list": Cell(NO_ARGS, same(200), same(405)),
+    "api:paper_detail": Cell(lambda w: {"number": w.week.number, "position": 1}, same(200), same(405)),
+    # The organisers' desk: the board and the weeks' totals for organisers; one's own history for members.
+    "desk:weeks": Cell(NO_ARGS, row(302, 403, 403, 403, 403, 403, 200), same(405)),
+    "desk:board": Cell(lambda w: {"number": w.week.number}, row(302, 403, 403, 403, 403, 403, 200), same(405)),
+    # An empty POST reminds nobody: the organiser is sent back to the board with a message.
+    "desk:remind": Cell(lambda w: {"number": w.week.number}, same(405), ORGANISERS_REDIRECTED),
+    "desk:my_history": Cell(NO_ARGS, row(302, 403, 200, 200, 200, 200, 200), same(405)),
+    # Drafts appear only as "a draft exists" (the leak checks hold it to that).
+    "desk:member_history": Cell(
+        lambda w: {"username": w.author.username}, row(302, 403, 403, 403, 403, 403, 200), same(405)
+    ),
     # Notifications are each member's own; the unsubscribe link needs no sign-in (its signature is the key).
     "notifications:list": Cell(NO_ARGS, row(302, 200, 200, 200, 200, 200, 200), same(405)),
     "notifications:read": Cell(NO_ARGS, same(405), row(302, 302, 302, 302, 302, 302, 302)),
@@ -201,8 +219,13 @@ SITE = {
     "reviews:comment_delete": Cell(
         COMMENT, row(302, 403, 404, 200, 404, 404, 404), row(302, 403, 404, 302, 404, 404, 404)
     ),
+    # Hiding asks for a reason (an empty POST is refused); showing again is a button.
     "reviews:comment_hide": Cell(
-        COMMENT, row(302, 405, 405, 405, 405, 405, 405), row(302, 403, 403, 403, 404, 404, 302)
+        COMMENT, row(302, 403, 403, 403, 404, 404, 200), row(302, 403, 403, 403, 404, 404, 400)
+    ),
+    # Reporting: members who read the comment, not its author.
+    "reviews:comment_report": Cell(
+        COMMENT, row(302, 403, 200, 403, 404, 404, 200), row(302, 403, 400, 403, 404, 404, 400)
     ),
     "member_detail": Cell(lambda w: {"username": w.author.username}, row(302, 403, 200, 200, 200, 200, 200), same(405)),
     "reviews:markdown_help": Cell(NO_ARGS, same(200), same(405)),
@@ -243,6 +266,23 @@ SITE = {
 # The same views with other objects: a draft and a comment on it, a comment an organiser hid, a week
 # that is not published yet.
 VARIANTS = {
+    # The API never shows an unpublished week, not even to an organiser: its answers are public and cacheable.
+    "unpublished week, API": (
+        "api:week_detail",
+        Cell(lambda w: {"number": w.hidden_week.number}, same(404), same(405)),
+    ),
+    "unpublished week, API resources": (
+        "api:week_resources",
+        Cell(lambda w: {"number": w.hidden_week.number}, same(404), same(405)),
+    ),
+    "unpublished week, API paper": (
+        "api:paper_detail",
+        Cell(
+            lambda w: {"number": w.hidden_week.number, "position": w.hidden_week.papers.get().position},
+            same(404),
+            same(405),
+        ),
+    ),
     "draft review page": ("reviews:review_detail", Cell(DRAFT, row(404, 404, 404, 200, 404, 404, 404))),
     "draft review, comment on it": (
         "reviews:comment_create",
@@ -320,7 +360,9 @@ VALID_POSTS = {
     ),
     "notifications_preferences": Post(
         "notifications:preferences",
-        lambda w, role: {kind: "daily" for kind in ("comment", "reply", "mention", "reminder", "digest", "summary")},
+        lambda w, role: {
+            kind: "daily" for kind in ("comment", "reply", "mention", "reminder", "digest", "summary", "moderation")
+        },
         row(302, 302, 302, 302, 302, 302, 302),
     ),
     "meeting_notes": Post(
@@ -350,7 +392,21 @@ VALID_POSTS = {
     ),
     "comment_delete": Post("reviews:comment_delete", NO_DATA, row(302, 403, 404, 302, 404, 404, 404)),
     "comment_hide": Post(
-        "reviews:comment_hide", lambda w, role: {"hidden": "1"}, row(302, 403, 403, 403, 404, 404, 302)
+        "reviews:comment_hide",
+        lambda w, role: {"hidden": "1", "reason": "off_topic", "note": "Keep to the paper."},
+        row(302, 403, 403, 403, 404, 404, 302),
+    ),
+    # Every account of the world is checked; those who have not written the week's scope are reminded.
+    "desk_remind": Post(
+        "desk:remind",
+        lambda w, role: {"member": [user.pk for user in w.users.values()]},
+        ORGANISERS_REDIRECTED,
+        args=lambda w: {"number": w.week.number},
+    ),
+    "comment_report": Post(
+        "reviews:comment_report",
+        lambda w, role: {"reason": "disrespectful"},
+        row(302, 403, 302, 403, 404, 404, 302),
     ),
     "markdown_preview": Post(
         "reviews:markdown_preview",
@@ -387,10 +443,13 @@ VALID_POSTS = {
 
 # Open to every account with the admin flag; members and visitors are sent to sign in.
 ADMIN_OWN_VIEWS = {"index", "password_change", "password_change_done", "jsi18n", "view_on_site"}
-NO_ADD_IN_ADMIN = {"reviews.review", "reviews.comment", "reviews.readingchoice", "reviews.reviewitem"}
+NO_ADD_IN_ADMIN = {
+    *("reviews.review", "reviews.comment", "reviews.readingchoice", "reviews.reviewitem"),
+    *("reviews.commentreport", "reviews.moderationentry"),
+}
 NO_CHANGE_IN_ADMIN = {"members.invitation"}
 # Derived from the reviews: shown to organisers, never deleted by hand.
-NO_DELETE_IN_ADMIN = {"reviews.reviewitem"}
+NO_DELETE_IN_ADMIN = {"reviews.reviewitem", "reviews.commentreport", "reviews.moderationentry"}
 
 
 def admin_row(staff, organiser):
@@ -485,7 +544,11 @@ class World:
             ),
             hidden=True,
             by=self.users["organiser"],
+            reason="off_topic",
+            note="Moderation-note-marker",
         )
+        # The report queue and the moderation log have a row each for their admin pages.
+        CommentReport.objects.create(comment=self.hidden_comment, reporter=self.users["author"], reason="spam")
         ReadingChoice.objects.create(scope=self.draft_scope, member=self.users["organiser"])
         self.invitation = Invitation.objects.create(email="new@example.com", token=INVITATION_TOKEN, invited_by=None)
         self.clients = {"anonymous": Client()}
@@ -514,6 +577,7 @@ def stored_state():
         list(Week.objects.order_by("pk").values_list("pk", "meeting_notes", "meeting_notes_version")),
         list(Notification.objects.order_by("pk").values_list("pk", "read_at")),
         list(Preference.objects.order_by("pk").values_list("pk", "member", "kind", "delivery")),
+        list(CommentReport.objects.order_by("pk").values_list("pk", "comment", "reporter", "reason")),
     )
 
 

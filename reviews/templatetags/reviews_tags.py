@@ -3,7 +3,7 @@ from django import template
 from django.template.defaultfilters import pluralize
 from django.utils.functional import cached_property
 
-from core.roles import is_organiser
+from core.roles import is_member, is_organiser
 from members.models import display_name
 
 register = template.Library()
@@ -39,6 +39,13 @@ class CommentPermissions:
     @cached_property
     def hide(self) -> bool:
         return is_organiser(self.user) and self._ask("reviews.hide_comment")
+
+    @cached_property
+    def report(self) -> bool:
+        # reviews.report_comment without its first condition: the page showing the comment is its
+        # review's, which the user reads (asking again would load the review once per comment).
+        comment = self.comment
+        return is_member(self.user) and not self._own and not comment.is_tombstone and not comment.is_hidden
 
     @property
     def _own(self) -> bool:

@@ -19,7 +19,14 @@ def test_the_preferences_page_saves_a_choice_per_kind(client, ada):
     client.force_login(ada)
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert "A comment on your review" in page and "Organisers" not in page  # not an organiser
-    data = {"comment": "daily", "reply": "now", "mention": "off", "reminder": "now", "digest": "daily"}
+    data = {
+        "comment": "daily",
+        "reply": "now",
+        "mention": "off",
+        "reminder": "now",
+        "digest": "daily",
+        "moderation": "now",
+    }
     response = client.post(reverse("notifications:preferences"), data, follow=True)
     assert "Your email preferences are saved." in response.content.decode()
     assert {kind: deliveries_of(ada)[kind] for kind in data} == data

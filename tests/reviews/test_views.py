@@ -225,7 +225,9 @@ def test_deleting_a_comment_with_replies_shows_a_tombstone_and_keeps_replies(cli
 def test_organiser_hides_a_comment_from_members(client, organiser, member, published_review):
     comment = CommentFactory(review=published_review, body="Off-topic rant")
     client.force_login(organiser)
-    client.post(reverse("reviews:comment_hide", args=[comment.pk]), {"hidden": "1"})
+    url = reverse("reviews:comment_hide", args=[comment.pk])
+    assert client.post(url, {"hidden": "1"}).status_code == 400  # hiding asks why
+    client.post(url, {"hidden": "1", "reason": "off_topic"})
     assert "Hidden from members" in client.get(published_review.get_absolute_url()).content.decode()
     ReviewFactory(scope=published_review.scope, author=member)
     client.force_login(member)
