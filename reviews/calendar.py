@@ -16,7 +16,7 @@ from papers import calendar
 from papers.models import Paper, ReviewScope
 from reviews.feeds import feed_owner_or_404, private_response
 from reviews.models import Review
-from reviews.selectors import MyScope, _my_state, member_scope_state
+from reviews.selectors import MyScope, member_scope_state, scope_state
 
 
 def scopes_to_write(*, user) -> list[ReviewScope]:
@@ -35,7 +35,7 @@ def scopes_to_write(*, user) -> list[ReviewScope]:
     return [
         scope
         for scope in scopes
-        if MyScope(scope=scope, state=_my_state(status=scope.own_status, chose_to_read=scope.chose_to_read)).to_write
+        if MyScope(scope=scope, state=scope_state(status=scope.own_status, chose_to_read=scope.chose_to_read)).to_write
     ]
 
 

@@ -151,7 +151,7 @@ class MyState(models.TextChoices):
     NOT_STARTED = "not-started", "Not started"
 
 
-def _my_state(*, status: str | None, chose_to_read: bool) -> MyState:
+def scope_state(*, status: str | None, chose_to_read: bool) -> MyState:
     # A review, even a draft, says more than a reading choice: unpublishing after reading leaves both.
     if status == Review.Status.PUBLISHED:
         return MyState.PUBLISHED
@@ -203,7 +203,7 @@ def my_week_from_panels(*, week: Week, panels: list[ScopePanel], user) -> MyWeek
     scopes = [
         MyScope(
             scope=panel.scope,
-            state=_my_state(status=panel.own.status if panel.own else None, chose_to_read=panel.chose_to_read),
+            state=scope_state(status=panel.own.status if panel.own else None, chose_to_read=panel.chose_to_read),
             review_pk=panel.own.pk if panel.own else None,
         )
         for panel in panels
@@ -231,7 +231,7 @@ def my_week(*, week: Week | None, user) -> MyWeek | None:
     entries = [
         MyScope(
             scope=scope,
-            state=_my_state(status=scope.own_status, chose_to_read=scope.chose_to_read),
+            state=scope_state(status=scope.own_status, chose_to_read=scope.chose_to_read),
             review_pk=scope.own_pk,
         )
         for scope in scopes
