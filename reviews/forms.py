@@ -71,26 +71,30 @@ class MarkdownPreviewForm(forms.Form):
     text = forms.CharField(max_length=MARKDOWN_MAX_LENGTH, required=False, strip=False)
 
 
-class HideCommentForm(forms.Form):
-    reason = forms.ChoiceField(choices=ModerationReason.choices, widget=forms.RadioSelect, label="Why hide it?")
-    note = forms.CharField(
-        max_length=500,
-        required=False,
-        label="A word to its author (optional)",
-        help_text="Shown to the comment's author with the reason, and kept in the moderation log.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+class ModerationReasonForm(forms.Form):
+    """A reason from the short list and an optional note: for hiding a comment and for reporting one."""
+
+    reason = forms.ChoiceField(choices=ModerationReason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    labels: dict[str, str] = {}
+    help_texts: dict[str, str] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in self.labels.items():
+            self.fields[name].label = label
+        for name, help_text in self.help_texts.items():
+            self.fields[name].help_text = help_text
 
 
-class ReportCommentForm(forms.Form):
-    reason = forms.ChoiceField(choices=ModerationReason.choices, widget=forms.RadioSelect, label="What is wrong?")
-    note = forms.CharField(
-        max_length=500,
-        required=False,
-        label="Anything the organisers should know (optional)",
-        help_text="Only organisers see your report.",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+class HideCommentForm(ModerationReasonForm):
+    labels = {"reason": "Why hide it?", "note": "A word to its author (optional)"}
+    help_texts = {"note": "Shown to the comment's author with the reason, and kept in the moderation log."}
+
+
+class ReportCommentForm(ModerationReasonForm):
+    labels = {"reason": "What is wrong?", "note": "Anything the organisers should know (optional)"}
+    help_texts = {"note": "Only organisers see your report."}
 
 
 class ItemOutcomeForm(forms.Form):
