@@ -53,6 +53,7 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_journey
 	DJANGO_DEBUG=1 $(PY) manage.py create_demo_accounts
+	DJANGO_DEBUG=1 $(PY) manage.py search_reindex
 	@echo "Serving on http://$(HOST):$(PORT)/  (organisers: http://$(HOST):$(PORT)/admin/)"
 	@echo "Beside it: the task worker (sends mail; printed here in development) and the notification"
 	@echo "schedule (reminders, digests) every 5 minutes. Ctrl-C stops all three."

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "notifications",
     "desk",
     "api",
+    "search",
 ]
 
 MIDDLEWARE = [

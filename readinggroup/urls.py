@@ -40,6 +40,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("desk.urls")),
     path("api/", include("api.urls")),
+    path("", include("search.urls")),
     path("", include("members.urls")),
     path("", include("reviews.urls")),
     path("", include("papers.urls")),

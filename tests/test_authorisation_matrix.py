@@ -166,6 +166,8 @@ SITE = {
     "reviews:item_place": Cell(ITEM, row(302, 403, 404, 200, 404, 404, 404), row(302, 403, 404, 302, 404, 404, 404)),
     # The read-only API: public, published weeks only, the same for everyone; GET only (api/).
     "api:api-root": Cell(NO_ARGS, same(200), same(405)),
+    # Search: public; what each role finds is tested in tests/search/test_search.py.
+    "search:search": Cell(NO_ARGS, same(200), same(405)),
     "api:openapi-json": Cell(NO_ARGS, same(200), same(405)),
     "api:week_list": Cell(NO_ARGS, same(200), same(405)),
     "api:week_detail": Cell(lambda w: {"number": w.week.number}, same(200), same(405)),

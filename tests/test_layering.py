@@ -16,7 +16,7 @@ import pytest
 from django.template import engines
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("readinggroup", "tools", "desk", "api", "notifications", "reviews", "papers", "members", "core")
+PACKAGES = ("readinggroup", "tools", "desk", "api", "search", "notifications", "reviews", "papers", "members", "core")
 
 # Template folders and their layer; the same order as the import-linter layers. Pages at the top level
 # of templates/ and allauth's overrides belong to the configuration, which may use anything; shared
@@ -24,6 +24,7 @@ PACKAGES = ("readinggroup", "tools", "desk", "api", "notifications", "reviews", 
 TEMPLATE_LAYERS = {
     "desk": 4,
     "api": 4,
+    "search": 4,
     "notifications": 3,
     "reviews": 2,
     "papers": 1,

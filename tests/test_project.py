@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # Every named URL of the site and the test module that owns it: a new view needs a line here.
 URL_OWNERS = {
     "home": "tests/papers/test_views.py",
+    "search:search": "tests/search/test_search.py",
     "week_detail": "tests/papers/test_views.py",
     "papers:paper_detail": "tests/papers/test_views.py",
     "favicon": "tests/test_project.py",
