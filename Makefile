@@ -49,8 +49,8 @@ install: $(VENV)/.installed
 
 .PHONY: run
 run: install
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_journey
 	DJANGO_DEBUG=1 $(PY) manage.py create_demo_accounts
 	DJANGO_DEBUG=1 $(PY) manage.py search_reindex
