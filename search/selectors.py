@@ -14,7 +14,8 @@ and ``-word`` work), ranked with ``ts_rank`` (title words weigh more) and highli
 text, case-insensitively (``icontains``, no stemming, no operators); results come newest entry first, and
 the snippet is a window of the text around the first hit with every hit marked.
 
-Either way the snippet is plain text escaped here, with ``<mark>`` the only markup added.
+Either way headings and snippets are plain-text parts, hits flagged; the template escapes them and
+frames the hits in ``<mark>``, the only markup added.
 """
 
 import re
@@ -28,8 +29,6 @@ from django.db import connection
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Replace
 from django.utils.functional import cached_property
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from members.models import display_name
 from papers.rules import visible_weeks_q
@@ -47,7 +46,7 @@ CURRICULUM = (SearchEntry.Kind.WEEK, SearchEntry.Kind.PAPER, SearchEntry.Kind.RE
 START, STOP = "\x02", "\x03"
 _MARKED = re.compile(f"{START}(.*?){STOP}", re.DOTALL)
 # PostgreSQL's headline parser takes "<...>" for HTML tags and "&...;" for entities and drops them: the
-# headline is made of the text with those characters stood in for, put back (escaped) afterwards.
+# headline is made of the text with those characters stood in for, put back afterwards.
 STAND_INS = {"<": "\x04", ">": "\x05", "&": "\x06"}
 _MARKERS = re.compile(f"[{START}{STOP}{''.join(STAND_INS.values())}]")
 _ROWS = (
@@ -88,22 +87,30 @@ def _marked_words(query: str) -> list[str]:
 
 
 @dataclass(frozen=True)
+class Part:
+    """A stretch of a heading or snippet, plain text; ``hit`` when it is a word searched for."""
+
+    text: str
+    hit: bool = False
+
+
+@dataclass(frozen=True)
 class Found:
-    """What a result shows: its kind, a heading (escaped, hits marked) linking to it, where it belongs."""
+    """What a result shows: its kind, a heading (hits flagged) linking to it, where it belongs."""
 
     kind: str
     kind_label: str
-    heading: SafeString
+    heading: list[Part]
     url: str
     context: str
-    snippet: SafeString
+    snippet: list[Part]
     external: bool = False
 
 
-def _found(entry: SearchEntry, snippet: SafeString, words: list[str]) -> Found:
+def _found(entry: SearchEntry, snippet: list[Part], words: list[str]) -> Found:
     kind, label = entry.kind, entry.get_kind_display()
 
-    def heading(text: str) -> SafeString:
+    def heading(text: str) -> list[Part]:
         return highlight(text, words)
 
     if kind == SearchEntry.Kind.WEEK:
@@ -125,32 +132,41 @@ def _found(entry: SearchEntry, snippet: SafeString, words: list[str]) -> Found:
     return Found(kind, label, title, comment.get_absolute_url(), comment.review.scope.week.heading, snippet)
 
 
-def marked(text: str) -> SafeString:
-    """Text with hits framed by START/STOP → escaped HTML whose only tags are ``<mark>``."""
-    html = _MARKED.sub(r"<mark>\1</mark>", escape(text))
+def _plain(text: str) -> str:
     for character, stand_in in STAND_INS.items():
-        html = html.replace(stand_in, escape(character))
-    return mark_safe(_MARKERS.sub("", html))  # noqa: S308 (escaped above; only <mark> added)
+        text = text.replace(stand_in, character)
+    return _MARKERS.sub("", text)
+
+
+def marked(text: str) -> list[Part]:
+    """Text with hits framed by START/STOP → plain-text parts, the hits flagged. Templates escape each
+    part and frame the hits in ``<mark>`` (search/_marked.html): no HTML is made here."""
+    parts, position = [], 0
+    for hit in _MARKED.finditer(text):
+        parts += [Part(_plain(text[position : hit.start()])), Part(_plain(hit.group(1)), hit=True)]
+        position = hit.end()
+    parts.append(Part(_plain(text[position:])))
+    return [part for part in parts if part.text]
 
 
 def _hits(words: list[str]):
     return re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE) if words else None
 
 
-def highlight(text: str, words: list[str]) -> SafeString:
-    """All of ``text``, escaped, with every occurrence of a word marked."""
+def highlight(text: str, words: list[str]) -> list[Part]:
+    """All of ``text``, with every occurrence of a word marked."""
     text, pattern = _MARKERS.sub("", text), _hits(words)
     return marked(pattern.sub(lambda hit: f"{START}{hit.group(0)}{STOP}", text) if pattern else text)
 
 
-def window_snippet(text: str, words: list[str], *, size: int = SNIPPET_CHARS) -> SafeString:
+def window_snippet(text: str, words: list[str], *, size: int = SNIPPET_CHARS) -> list[Part]:
     """The fallback's snippet: ``size`` characters of ``text`` around the first hit, every hit marked."""
     text, pattern = _MARKERS.sub("", text), _hits(words)
     first = pattern.search(text) if pattern else None
     start = max(0, first.start() - size // 3) if first else 0
     end = min(len(text), start + size)
-    window = highlight(text[start:end], words)
-    return mark_safe(("… " if start else "") + window + (" …" if end < len(text) else ""))  # noqa: S308
+    before, after = [Part("… ")] if start else [], [Part(" …")] if end < len(text) else []
+    return before + highlight(text[start:end], words) + after
 
 
 class CountedPaginator(Paginator):

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -196,7 +197,8 @@ def test_html_in_text_is_escaped_in_snippets_and_titles(client, world):
 
 
 def test_snippet_marks_only_with_mark_tags():
-    snippet = window_snippet("a <i>x</i> \x02word\x03 & more", ["word"])
+    parts = window_snippet("a <i>x</i> \x02word\x03 & more", ["word"])
+    snippet = render_to_string("search/_marked.html", {"parts": parts}).strip()
     assert snippet == "a &lt;i&gt;x&lt;/i&gt; <mark>word</mark> &amp; more"
 
 
