@@ -17,6 +17,8 @@ from reviews.models import Comment, ReadingChoice, Review
 
 # What a draft says; pages that are not its author's never load it.
 DRAFT_TEXT = ("summary", "summary_html", "confusions", "confusions_html", "questions", "questions_html", "excerpt")
+# A review counted as written on the board: published, or published and then hidden by an organiser.
+WRITTEN = (Review.Status.PUBLISHED, Review.Status.HIDDEN)
 # "Active" on the board: started or published a review in the last ACTIVE_WEEKS weeks.
 ACTIVE_WEEKS = 4
 
@@ -27,6 +29,7 @@ class State:
 
     PUBLISHED = "published"
     LATE = "late"
+    HIDDEN = "hidden"
     DRAFT = "draft"
     OPTED_OUT = "opted-out"
     WITHDRAWN = "withdrawn"
@@ -35,6 +38,7 @@ class State:
     LABELS = {
         PUBLISHED: "Published",
         LATE: "Published late",
+        HIDDEN: "Hidden by an organiser",
         DRAFT: "Draft",
         OPTED_OUT: "Opted out (“show me”)",
         WITHDRAWN: "Withdrawn after reading",
@@ -43,15 +47,16 @@ class State:
     BADGES = {
         PUBLISHED: "published",
         LATE: "late",
+        HIDDEN: "hidden",
         DRAFT: "draft",
         OPTED_OUT: "chose-to-read",
         WITHDRAWN: "withdrawn",
         NOTHING: "not-started",
     }
     # The columns of the totals, in the order the page shows them.
-    ORDER = (PUBLISHED, LATE, DRAFT, OPTED_OUT, WITHDRAWN, NOTHING)
-    # Needs no reminder: the member wrote, or chose to read without writing.
-    DONE = frozenset({PUBLISHED, LATE, OPTED_OUT, WITHDRAWN})
+    ORDER = (PUBLISHED, LATE, HIDDEN, DRAFT, OPTED_OUT, WITHDRAWN, NOTHING)
+    # Needs no reminder: the member wrote (a hidden review too: it cannot be rewritten), or chose to read.
+    DONE = frozenset({PUBLISHED, LATE, HIDDEN, OPTED_OUT, WITHDRAWN})
 
 
 @dataclass
@@ -141,6 +146,8 @@ def _state(*, review: dict | None, choice: str | None, due) -> tuple[str, dateti
     if review is not None and review["status"] == Review.Status.PUBLISHED:
         late = due is not None and review["published_at"] > due
         return (State.LATE if late else State.PUBLISHED), review["published_at"]
+    if review is not None and review["status"] == Review.Status.HIDDEN:
+        return State.HIDDEN, review["published_at"]
     if choice == ReadingChoice.How.UNPUBLISHED_AFTER_READING:
         return State.WITHDRAWN, None
     if choice is not None:
@@ -197,6 +204,7 @@ class WeekProgress:
     expected: int
     published: int
     late: int
+    hidden: int
     drafts: int
     opted_out: int
     withdrawn: int
@@ -204,7 +212,8 @@ class WeekProgress:
     @property
     def nothing(self) -> int:
         # A draft beside a reading choice (withdrawn after reading) counts once, as withdrawn.
-        return max(self.expected - self.published - self.drafts - self.opted_out - self.withdrawn, 0)
+        done = self.published + self.hidden + self.drafts + self.opted_out + self.withdrawn
+        return max(self.expected - done, 0)
 
 
 def weeks_progress(*, active_only: bool = False) -> list[WeekProgress]:
@@ -223,6 +232,7 @@ def weeks_progress(*, active_only: bool = False) -> list[WeekProgress]:
                 "pk",
                 filter=Q(status=Review.Status.PUBLISHED, published_at__gt=F("scope__week__reviews_due")),
             ),
+            hidden=Count("pk", filter=Q(status=Review.Status.HIDDEN)),
             # Drafts whose author has not also chosen to read (those count as withdrawn or opted out).
             drafts=Count(
                 "pk",
@@ -233,7 +243,7 @@ def weeks_progress(*, active_only: bool = False) -> list[WeekProgress]:
     }
     choices = (
         ReadingChoice.objects.filter(member__in=members.values("pk"))
-        .exclude(Exists(Review.objects.filter(scope=OuterRef("scope"), author=OuterRef("member"), status="published")))
+        .exclude(Exists(Review.objects.filter(scope=OuterRef("scope"), author=OuterRef("member"), status__in=WRITTEN)))
         .values("scope__week")
         .order_by()
         .annotate(
@@ -253,6 +263,7 @@ def weeks_progress(*, active_only: bool = False) -> list[WeekProgress]:
                 expected=week.scope_count * member_count,
                 published=counted.get("published", 0),
                 late=counted.get("late", 0),
+                hidden=counted.get("hidden", 0),
                 drafts=counted.get("drafts", 0),
                 opted_out=chosen.get("opted_out", 0),
                 withdrawn=chosen.get("withdrawn", 0),

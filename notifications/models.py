@@ -11,7 +11,7 @@ class Kind(models.TextChoices):
     REMINDER = "reminder", "A reminder before reviews are due"
     DIGEST = "digest", "The digest before the meeting"
     SUMMARY = "summary", "Organisers: who wrote what, after reviews are due"
-    MODERATION = "moderation", "An organiser hid one of your comments"
+    MODERATION = "moderation", "An organiser hid your comment or review"
 
 
 class Delivery(models.TextChoices):

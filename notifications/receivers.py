@@ -18,7 +18,14 @@ from members.models import display_name
 from notifications.models import Kind, Notification
 from notifications.services import notify
 from reviews.rules import review_is_readable
-from reviews.signals import comment_hidden, comment_posted, comment_withdrawn, review_published, review_withdrawn
+from reviews.signals import (
+    comment_hidden,
+    comment_posted,
+    comment_withdrawn,
+    review_hidden,
+    review_published,
+    review_withdrawn,
+)
 
 # "@alan" or "@ada.lovelace", not an email address ("a@b.org") nor a word ending in "@".
 MENTION = re.compile(r"(?<![\w@./-])@([A-Za-z0-9_][A-Za-z0-9._-]*[A-Za-z0-9_]|[A-Za-z0-9_])")
@@ -121,4 +128,20 @@ def tell_the_author_why(sender, comment, entry, **kwargs):
         + (f"\n{entry.note}" if entry.note else "")
         + "\nThe organisers keep its text; you can still delete it.",
         url=comment.get_absolute_url(),
+    )
+
+
+@receiver(review_hidden)
+def tell_the_review_author_why(sender, review, entry, **kwargs):
+    """The author of a hidden review is told why, and that they can still read it."""
+    reason = entry.get_reason_display()
+    notify(
+        recipient=review.author,
+        kind=Kind.MODERATION,
+        about=f"hidden-review:{entry.pk}",
+        title=f"An organiser hid your review ({_where(review)}): {reason}",
+        body=f"{reason}."
+        + (f"\n{entry.note}" if entry.note else "")
+        + "\nYou and the organisers can still read it; it stays as it is until an organiser shows it again.",
+        url=review.get_absolute_url(),
     )

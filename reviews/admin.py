@@ -19,6 +19,8 @@ from reviews.models import (
     ReviewItem,
 )
 
+SHOWN_OR_HIDDEN = (Review.Status.PUBLISHED, Review.Status.HIDDEN)
+
 
 class AuthorFilter(admin.FieldListFilter):
     """The "By author" filter as a type-ahead box, not a link per member (a site can have thousands). The box
@@ -98,15 +100,31 @@ class ReviewAdmin(FilterByAuthorMixin, admin.ModelAdmin):
     show_full_result_count = False
     paginator = CappedCountPaginator
     list_select_related = ["author", "scope__week"]
-    readonly_fields = ["scope", "author", "summary", "confusions", "questions", "status", "published_at", "edited_at"]
+    readonly_fields = [
+        "scope", "author", "summary", "confusions", "questions", "status", "published_at", "edited_at",
+        "hidden_at", "hidden_by", "hidden_reason", "hidden_note",
+    ]  # fmt: skip
     fields = readonly_fields
+    actions = ["hide_as_spam", "show"]
 
     def get_queryset(self, request):
-        # Drafts are private to their authors, organisers included.
-        return super().get_queryset(request).filter(status=Review.Status.PUBLISHED)
+        # Drafts are private to their authors, organisers included; hidden reviews are listed.
+        return super().get_queryset(request).filter(status__in=SHOWN_OR_HIDDEN)
 
     def has_add_permission(self, request):
         return False  # members write reviews on the site
+
+    @admin.action(description="Hide selected reviews as spam (their authors are told)")
+    def hide_as_spam(self, request, queryset):
+        for review in queryset:
+            services.review_set_hidden(review=review, hidden=True, by=request.user, reason=ModerationReason.SPAM)
+        self.message_user(request, f"Hid {queryset.count()} review(s).", messages.SUCCESS)
+
+    @admin.action(description="Show selected reviews to members again")
+    def show(self, request, queryset):
+        for review in queryset:
+            services.review_set_hidden(review=review, hidden=False, by=request.user)
+        self.message_user(request, f"{queryset.count()} review(s) visible again.", messages.SUCCESS)
 
 
 @admin.register(Comment)
@@ -126,8 +144,8 @@ class CommentAdmin(FilterByAuthorMixin, admin.ModelAdmin):
     actions = ["hide_as_spam", "show"]
 
     def get_queryset(self, request):
-        # Comments of a review turned back into a draft are hidden with it.
-        return super().get_queryset(request).filter(review__status=Review.Status.PUBLISHED)
+        # Comments of a review turned back into a draft are private with it; a hidden review's are listed.
+        return super().get_queryset(request).filter(review__status__in=SHOWN_OR_HIDDEN)
 
     def has_add_permission(self, request):
         return False
@@ -251,10 +269,10 @@ class CommentReportAdmin(admin.ModelAdmin):
 class ModerationEntryAdmin(admin.ModelAdmin):
     """Who hid or showed what, when and why: read-only."""
 
-    list_display = ["created", "moderator", "action", "reason", "comment"]
+    list_display = ["created", "moderator", "action", "reason", "comment", "review"]
     list_filter = ["action", "reason"]
-    list_select_related = ["moderator", "comment"]
-    readonly_fields = ["created", "moderator", "action", "comment", "reason", "note"]
+    list_select_related = ["moderator", "comment", "review__author", "review__scope__week"]
+    readonly_fields = ["created", "moderator", "action", "comment", "review", "reason", "note"]
     fields = readonly_fields
 
     def has_add_permission(self, request):

@@ -72,7 +72,8 @@ class MarkdownPreviewForm(forms.Form):
 
 
 class ModerationReasonForm(forms.Form):
-    """A reason from the short list and an optional note: for hiding a comment and for reporting one."""
+    """A reason from the short list and an optional note: for hiding a comment or a review, and for reporting a
+    comment."""
 
     reason = forms.ChoiceField(choices=ModerationReason.choices, widget=forms.RadioSelect)
     note = forms.CharField(max_length=500, required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -90,6 +91,11 @@ class ModerationReasonForm(forms.Form):
 class HideCommentForm(ModerationReasonForm):
     labels = {"reason": "Why hide it?", "note": "A word to its author (optional)"}
     help_texts = {"note": "Shown to the comment's author with the reason, and kept in the moderation log."}
+
+
+class HideReviewForm(ModerationReasonForm):
+    labels = HideCommentForm.labels
+    help_texts = {"note": "Shown to the review's author with the reason, and kept in the moderation log."}
 
 
 class ReportCommentForm(ModerationReasonForm):

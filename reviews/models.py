@@ -15,12 +15,40 @@ def summary_excerpt(summary_html: str) -> str:
     return Truncator(html_to_text(summary_html)).words(EXCERPT_WORDS)[:400]
 
 
-class Review(RenderedMarkdownModel):
+class ModerationReason(models.TextChoices):
+    OFF_TOPIC = "off_topic", "Off topic for the reading group"
+    DISRESPECTFUL = "disrespectful", "Disrespectful or personal"
+    SPAM = "spam", "Spam or advertising"
+    PRIVATE = "private", "Shares someone's private information"
+    OTHER = "other", "Another reason (see the note)"
+
+
+class HiddenByOrganiser(models.Model):
+    """Who hid it, when and why: told to its author, who alone (with organisers) still sees it."""
+
+    hidden_at = models.DateTimeField(null=True, blank=True, help_text="Hidden by an organiser.")
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    hidden_reason = models.CharField(max_length=16, choices=ModerationReason.choices, blank=True)
+    hidden_note = models.TextField(max_length=500, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class Review(HiddenByOrganiser, RenderedMarkdownModel):
     """One member's review of one review scope: summary, confusions and discussion questions."""
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
         PUBLISHED = "published", "Published"
+        # Published, then hidden from members by an organiser: read by its author and organisers only.
+        HIDDEN = "hidden", "Hidden by an organiser"
 
     scope = models.ForeignKey("papers.ReviewScope", on_delete=models.PROTECT, related_name="reviews")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reviews")
@@ -52,11 +80,18 @@ class Review(RenderedMarkdownModel):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(published_at__isnull=False), name="review_published_has_time"
             ),
+            models.CheckConstraint(
+                condition=Q(status="hidden", hidden_at__isnull=False)
+                | (~Q(status="hidden") & Q(hidden_at__isnull=True)),
+                name="review_hidden_has_time",
+            ),
         ]
 
     def __str__(self):
         # Drafts are private, also on the admin's lists of what a deletion would take with it.
-        return f"Review by {self.author} of {self.scope}" if self.is_published else f"A private draft of {self.scope}"
+        if self.status == self.Status.DRAFT:
+            return f"A private draft of {self.scope}"
+        return f"Review by {self.author} of {self.scope}" + (" (hidden)" if self.is_hidden else "")
 
     def get_absolute_url(self):
         return reverse("reviews:review_detail", kwargs={"pk": self.pk})
@@ -106,15 +141,7 @@ class ReadingChoice(TimestampedModel):
         return f"{self.member} {self.get_how_display()}: {self.scope}"
 
 
-class ModerationReason(models.TextChoices):
-    OFF_TOPIC = "off_topic", "Off topic for the reading group"
-    DISRESPECTFUL = "disrespectful", "Disrespectful or personal"
-    SPAM = "spam", "Spam or advertising"
-    PRIVATE = "private", "Shares someone's private information"
-    OTHER = "other", "Another reason (see the note)"
-
-
-class Comment(RenderedMarkdownModel):
+class Comment(HiddenByOrganiser, RenderedMarkdownModel):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="comments")
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies")
@@ -122,13 +149,6 @@ class Comment(RenderedMarkdownModel):
     body_html = models.TextField(blank=True, editable=False)
     edited_at = models.DateTimeField(null=True, blank=True)
     deleted_at = models.DateTimeField(null=True, blank=True, help_text="Deleted by its author; replies stay.")
-    hidden_at = models.DateTimeField(null=True, blank=True, help_text="Hidden by an organiser.")
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    # Why it was hidden: told to its author, who alone (with organisers) sees it.
-    hidden_reason = models.CharField(max_length=16, choices=ModerationReason.choices, blank=True)
-    hidden_note = models.TextField(max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     markdown_fields = ("body",)
@@ -146,10 +166,6 @@ class Comment(RenderedMarkdownModel):
     @property
     def is_tombstone(self) -> bool:
         return self.deleted_at is not None
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
 
 
 class ReviewItem(RenderedMarkdownModel):
@@ -247,10 +263,13 @@ class ModerationEntry(models.Model):
         HIDE = "hide", "Hid a comment"
         SHOW = "show", "Showed a comment again"
         DISMISS = "dismiss", "Dismissed a report"
+        HIDE_REVIEW = "hide_review", "Hid a review"
+        SHOW_REVIEW = "show_review", "Showed a review again"
 
     moderator = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=16, choices=Action.choices)
     comment = models.ForeignKey(Comment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     reason = models.CharField(max_length=16, choices=ModerationReason.choices, blank=True)
     note = models.TextField(blank=True)
     created = models.DateTimeField(auto_now_add=True)

@@ -54,12 +54,14 @@ def scope_is_unlocked(user, scope: ReviewScope) -> bool:
 
 def readable_reviews_q(user, *, via: str = "") -> Q:
     """Reviews (reached through ``via``, e.g. ``"review__"``) ``user`` may read in full: their own
-    (drafts too) and the published ones the write-first rule unlocks, of weeks they can see."""
+    (drafts and hidden ones too), the published ones the write-first rule unlocks, of weeks they can see;
+    and, for organisers, the ones they hid."""
     if not is_in_the_group(user):
         return NOTHING
     own = Q(**{f"{via}author": user}) if is_member(user) else NOTHING
     unlocked = Q(**{f"{via}status": Review.Status.PUBLISHED}) & unlocked_scopes_q(user, via=f"{via}scope__")
-    return visible_weeks_q(user, via=f"{via}scope__week__") & (own | unlocked)
+    moderated = Q(**{f"{via}status": Review.Status.HIDDEN}) if is_organiser(user) else NOTHING
+    return visible_weeks_q(user, via=f"{via}scope__week__") & (own | unlocked | moderated)
 
 
 @rules.predicate
@@ -68,7 +70,8 @@ def review_is_readable(user, review: Review) -> bool:
     if not is_in_the_group(user) or not week_is_visible(user, review.scope.week):
         return False
     own = is_member(user) and review.author_id == user.pk
-    return own or (review.is_published and scope_is_unlocked(user, review.scope))
+    moderated = review.is_hidden and is_organiser(user)
+    return own or moderated or (review.is_published and scope_is_unlocked(user, review.scope))
 
 
 @rules.predicate
@@ -79,6 +82,11 @@ def is_review_author(user, review: Review) -> bool:
 @rules.predicate
 def review_is_published(user, review: Review) -> bool:
     return review.is_published
+
+
+@rules.predicate
+def review_is_hidden(user, review: Review) -> bool:
+    return review.is_hidden
 
 
 @rules.predicate
@@ -129,7 +137,10 @@ def meeting_has_started(user, week) -> bool:
 
 rules.add_rule("reviews.read_reviews", is_in_the_group)
 rules.add_rule("reviews.write_review", is_member)
-rules.add_rule("reviews.edit_review", is_member & is_review_author)
+# A hidden review stays as the organiser found it until it is shown again: its author reads it, and the
+# reason, but cannot edit, withdraw or republish it.
+rules.add_rule("reviews.edit_review", is_member & is_review_author & ~review_is_hidden)
+rules.add_rule("reviews.hide_review", is_organiser & (review_is_published | review_is_hidden))
 rules.add_rule("reviews.comment", is_member & review_is_published)
 rules.add_rule("reviews.read_hidden_comment", is_organiser)
 rules.add_rule("reviews.edit_comment", is_member & is_comment_author & ~comment_is_deleted & ~comment_is_hidden)

@@ -146,6 +146,7 @@ class MyState(models.TextChoices):
     """Where a member stands with one review scope."""
 
     PUBLISHED = "published", "Published"
+    HIDDEN = "hidden", "Hidden by an organiser"
     DRAFT = "draft", "Draft"
     CHOSE_TO_READ = "chose-to-read", "Chose to read without writing"
     NOT_STARTED = "not-started", "Not started"
@@ -155,6 +156,8 @@ def scope_state(*, status: str | None, chose_to_read: bool) -> MyState:
     # A review, even a draft, says more than a reading choice: unpublishing after reading leaves both.
     if status == Review.Status.PUBLISHED:
         return MyState.PUBLISHED
+    if status == Review.Status.HIDDEN:
+        return MyState.HIDDEN  # written, and not to be rewritten until an organiser shows it again
     if status is not None:
         return MyState.DRAFT
     return MyState.CHOSE_TO_READ if chose_to_read else MyState.NOT_STARTED

@@ -32,6 +32,14 @@ class StaleEdit(Exception):
         super().__init__("This was changed elsewhere since you opened it.")
 
 
+class ReviewHidden(Exception):
+    """An organiser hid the review: it stays as it was until they show it again."""
+
+    def __init__(self, review):
+        self.review = review
+        super().__init__("An organiser hid this review; it cannot be changed until they show it again.")
+
+
 def _check_version(instance, version: int | None) -> None:
     if instance.pk is not None and version != instance.version:
         raise StaleEdit(current=instance)
@@ -52,6 +60,8 @@ def review_save(*, scope, author, parts: dict[str, str], version: int | None, pu
     is unpublished, rewritten and republished says so. Drafts stay drafts unless ``publish`` is set.
     """
     review = _locked_review(scope=scope, author=author)
+    if review is not None and review.is_hidden:
+        raise ReviewHidden(review)
     if review is None:
         if version is not None:
             raise StaleEdit(current=None)  # it was deleted (or never existed) since the form loaded
@@ -98,6 +108,8 @@ def review_unpublish(*, review: Review, version: int | None = None) -> Review:
     what they have read, so when there were others' reviews to read, it is recorded as reading without
     writing first, where organisers see the "show me" choices."""
     review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.is_hidden:
+        raise ReviewHidden(review)
     if version is not None:
         _check_version(review, version)
     if review.is_published:
@@ -181,6 +193,24 @@ def comment_delete(*, comment: Comment) -> Comment | None:
     return None
 
 
+HIDDEN_FIELDS = ["hidden_at", "hidden_by", "hidden_reason", "hidden_note", "updated"]
+
+
+def _mark_hidden(thing, *, hidden: bool, by, reason: str, note: str, what: str) -> None:
+    """Set (or clear) who hid ``thing``, when and why; the caller saves it."""
+    if hidden and reason not in ModerationReason.values:
+        raise ValidationError({"reason": f"Choose why the {what} is hidden: its author is told."})
+    thing.hidden_at = timezone.now() if hidden else None
+    thing.hidden_by = by if hidden else None
+    thing.hidden_reason, thing.hidden_note = (reason, note.strip()) if hidden else ("", "")
+
+
+def _log_moderation(*, by, action: str, thing, **target) -> ModerationEntry:
+    return ModerationEntry.objects.create(
+        moderator=by, action=action, reason=thing.hidden_reason, note=thing.hidden_note, **target
+    )
+
+
 @transaction.atomic
 def comment_set_hidden(
     *, comment: Comment, hidden: bool, by, reason: str = ModerationReason.OTHER, note: str = ""
@@ -188,26 +218,44 @@ def comment_set_hidden(
     """An organiser hides a comment from members, for a reason its author is told (or shows it again).
     The text is kept; the reports on it are settled; the moderation log records who, when and why."""
     comment = Comment.objects.select_for_update().get(pk=comment.pk)
-    if hidden and reason not in ModerationReason.values:
-        raise ValidationError({"reason": "Choose why the comment is hidden: its author is told."})
     if hidden == comment.is_hidden:
         return comment
-    comment.hidden_at = timezone.now() if hidden else None
-    comment.hidden_by = by if hidden else None
-    comment.hidden_reason, comment.hidden_note = (reason, note.strip()) if hidden else ("", "")
-    comment.save(update_fields=["hidden_at", "hidden_by", "hidden_reason", "hidden_note", "updated"])
-    entry = ModerationEntry.objects.create(
-        moderator=by,
-        action=ModerationEntry.Action.HIDE if hidden else ModerationEntry.Action.SHOW,
-        comment=comment,
-        reason=comment.hidden_reason,
-        note=comment.hidden_note,
-    )
+    _mark_hidden(comment, hidden=hidden, by=by, reason=reason, note=note, what="comment")
+    comment.save(update_fields=HIDDEN_FIELDS)
+    action = ModerationEntry.Action.HIDE if hidden else ModerationEntry.Action.SHOW
+    entry = _log_moderation(by=by, action=action, thing=comment, comment=comment)
     if hidden:
         comment.reports.filter(resolved_at__isnull=True).update(resolved_at=timezone.now(), resolved_by=by)
         signals.comment_withdrawn.send(sender=Comment, comment_id=comment.pk)
         signals.comment_hidden.send(sender=Comment, comment=comment, entry=entry)
     return comment
+
+
+@transaction.atomic
+def review_set_hidden(
+    *, review: Review, hidden: bool, by, reason: str = ModerationReason.OTHER, note: str = ""
+) -> Review:
+    """An organiser hides a published review from members, for a reason its author is told (or shows it
+    again). Hidden, it leaves every list, count, search and agenda, and its comments with it; its author
+    and the organisers still read it, the text as it was: the author cannot edit, withdraw or republish
+    it until it is shown again. It no longer unlocks the others' reviews of its scope for its author (the
+    write-first rule asks for a published review). The moderation log records who, when and why."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if hidden == review.is_hidden:
+        return review
+    if review.status == Review.Status.DRAFT:
+        raise ValidationError("A draft is private already: only published reviews can be hidden.")
+    _mark_hidden(review, hidden=hidden, by=by, reason=reason, note=note, what="review")
+    review.status = Review.Status.HIDDEN if hidden else Review.Status.PUBLISHED
+    review.version += 1
+    review.save(update_fields=[*HIDDEN_FIELDS, "status", "version"])
+    action = ModerationEntry.Action.HIDE_REVIEW if hidden else ModerationEntry.Action.SHOW_REVIEW
+    entry = _log_moderation(by=by, action=action, thing=review, review=review)
+    if hidden:
+        detach_duplicates(of_items=review.items.all())
+        signals.review_withdrawn.send(sender=Review, review=review)
+        signals.review_hidden.send(sender=Review, review=review, entry=entry)
+    return review
 
 
 @transaction.atomic

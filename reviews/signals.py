@@ -9,7 +9,9 @@ comment_posted = Signal()
 comment_withdrawn = Signal()
 # comment, entry: an organiser hid a comment (entry: the moderation log's ModerationEntry, with the reason).
 comment_hidden = Signal()
-# review: a review taken back to a draft: what quoted it, or its comments, must stop.
+# review, entry: an organiser hid a review (entry: the moderation log's ModerationEntry, with the reason).
+review_hidden = Signal()
+# review: a review taken back to a draft or hidden by an organiser: what quoted it, or its comments, must stop.
 review_withdrawn = Signal()
 # review: the review, just published or edited while published; mentions are read from its text.
 review_published = Signal()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reviews.views import agenda, comments, markdown, meeting, pages, writing
+from reviews.views import agenda, comments, markdown, meeting, moderation, pages, writing
 
 app_name = "reviews"
 
@@ -19,11 +19,12 @@ urlpatterns = [
     path("items/<int:pk>/place/", meeting.item_place, name="item_place"),
     path("reviews/<int:pk>/", pages.review_detail, name="review_detail"),
     path("reviews/<int:pk>/unpublish/", writing.review_unpublish, name="review_unpublish"),
+    path("reviews/<int:pk>/hide/", moderation.review_hide, name="review_hide"),
     path("reviews/<int:pk>/comments/", comments.comment_create, name="comment_create"),
     path("comments/<int:pk>/edit/", comments.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/delete/", comments.comment_delete, name="comment_delete"),
-    path("comments/<int:pk>/hide/", comments.comment_hide, name="comment_hide"),
-    path("comments/<int:pk>/report/", comments.comment_report, name="comment_report"),
+    path("comments/<int:pk>/hide/", moderation.comment_hide, name="comment_hide"),
+    path("comments/<int:pk>/report/", moderation.comment_report, name="comment_report"),
     path("markdown/", markdown.markdown_help, name="markdown_help"),
     path("markdown/preview/", markdown.markdown_preview, name="markdown_preview"),
 ]

@@ -37,7 +37,7 @@ from notifications.emails import unsubscribe_token
 from notifications.models import Notification, Preference
 from papers.models import Week
 from reviews.models import Comment, CommentReport, ItemVote, ReadingChoice, Review, ReviewItem
-from reviews.services import comment_set_hidden
+from reviews.services import comment_set_hidden, review_set_hidden
 from tests.factories import (
     CommentFactory,
     PaperFactory,
@@ -57,6 +57,7 @@ DRAFT_MARKER = "Draft-review-marker-91c2"
 DRAFT_COMMENT_MARKER = "Draft-comment-marker-2a6f"
 HIDDEN_COMMENT_MARKER = "Hidden-comment-marker-c4b7"
 HIDDEN_WEEK_MARKER = "Hidden-week-marker-5d1e"
+HIDDEN_REVIEW_MARKER = "Hidden-review-marker-e81d"
 INVITATION_TOKEN = "Invitation-token-marker-3b8e"
 AUTHOR_EMAIL = "author-private-address@example.com"
 # What must not leak, and who may see it anywhere on the site (in a page or where it redirects to).
@@ -67,6 +68,8 @@ MUST_NOT_LEAK = {
     "a comment on a draft": (re.escape(DRAFT_COMMENT_MARKER), set()),
     # Its own author, too, reads "Comment hidden by an organiser.".
     "a comment an organiser hid": (re.escape(HIDDEN_COMMENT_MARKER), {"organiser"}),
+    # A review an organiser hid: its author still reads it (with the reason), and the organisers.
+    "a review an organiser hid": (re.escape(HIDDEN_REVIEW_MARKER), {"author", "organiser"}),
     "an unpublished week": (re.escape(HIDDEN_WEEK_MARKER), {"organiser"}),
     # An invitation's link signs up with the address already verified: it goes to the invitee only.
     "an invitation's link": (re.escape(INVITATION_TOKEN), set()),
@@ -119,6 +122,7 @@ REVIEW = lambda w: {"pk": w.review.pk}  # noqa: E731
 DRAFT = lambda w: {"pk": w.draft.pk}  # noqa: E731
 COMMENT = lambda w: {"pk": w.comment.pk}  # noqa: E731
 HIDDEN_COMMENT = lambda w: {"pk": w.hidden_comment.pk}  # noqa: E731
+HIDDEN_REVIEW = lambda w: {"pk": w.hidden_review.pk}  # noqa: E731
 DRAFT_COMMENT = lambda w: {"pk": w.draft_comment.pk}  # noqa: E731
 SCOPE = lambda w: {"number": w.week.number, "position": w.scope.position}  # noqa: E731
 DRAFT_ID = lambda w: {"object_id": w.draft.pk}  # noqa: E731
@@ -229,6 +233,9 @@ SITE = {
     "reviews:comment_report": Cell(
         COMMENT, row(302, 403, 200, 403, 404, 404, 200), row(302, 403, 400, 403, 404, 404, 400)
     ),
+    # Hiding a review, as a comment: organisers only, a reason asked for. Those the write-first rule
+    # keeps from the review get its explanation, as on the review's page.
+    "reviews:review_hide": Cell(REVIEW, row(302, 403, 403, 403, 403, 403, 200), row(302, 403, 403, 403, 403, 403, 400)),
     "member_detail": Cell(lambda w: {"username": w.author.username}, row(302, 403, 200, 200, 200, 200, 200), same(405)),
     "reviews:markdown_help": Cell(NO_ARGS, same(200), same(405)),
     # Called by the editor's script, which cannot follow a sign-in redirect: visitors get 403 too.
@@ -305,6 +312,24 @@ VARIANTS = {
     "hidden comment, delete page": (
         "reviews:comment_delete",
         Cell(HIDDEN_COMMENT, row(302, 403, 200, 404, 404, 404, 404)),
+    ),
+    # A hidden review is read by its author and organisers only; to everyone else it does not exist (as a
+    # draft), even to a member who wrote their own review of the scope.
+    "hidden review page": ("reviews:review_detail", Cell(HIDDEN_REVIEW, row(404, 404, 404, 200, 404, 404, 200))),
+    "hidden review, its author's form": (
+        "reviews:review_write",
+        Cell(
+            lambda w: {"number": w.week.number, "position": w.hidden_scope.position},
+            row(302, 403, 200, 200, 200, 200, 200),
+        ),
+    ),
+    "hidden review, hide page": (
+        "reviews:review_hide",
+        Cell(HIDDEN_REVIEW, row(302, 404, 404, 403, 404, 404, 200), row(302, 404, 404, 403, 404, 404, 400)),
+    ),
+    "hidden review, comment on it": (
+        "reviews:comment_create",
+        Cell(HIDDEN_REVIEW, row(302, 405, 405, 405, 405, 405, 405), row(302, 404, 404, 403, 404, 404, 403)),
     ),
     "private feed, a wrong key": ("member_feed", Cell(lambda w: {"key": "not-a-feed-key"}, same(404), same(405))),
     "private calendar, a wrong key": (
@@ -431,6 +456,31 @@ VALID_POSTS = {
         row(302, 403, 404, 404, 404, 404, 404),
         args=HIDDEN_COMMENT,
     ),
+    "hide a review": Post(
+        "reviews:review_hide",
+        lambda w, role: {"hidden": "1", "reason": "off_topic", "note": "Keep to the paper."},
+        row(302, 403, 403, 403, 403, 403, 302),
+    ),
+    "hidden review, show again": Post(
+        "reviews:review_hide",
+        lambda w, role: {"hidden": "0"},
+        row(302, 404, 404, 403, 404, 404, 302),
+        args=HIDDEN_REVIEW,
+    ),
+    # Its author cannot change it while it is hidden: refused, the text kept in the form.
+    # Each role sends the form of their own review of that scope (the member has one; others start one).
+    "hidden review, its author saves": Post(
+        "reviews:review_write",
+        lambda w, role: {
+            "summary": "New",
+            "confusions": "New",
+            "questions": "New",
+            "version": own_version(w, role, w.hidden_scope),
+            "action": "publish",
+        },
+        row(302, 403, 302, 409, 302, 302, 302),
+        args=lambda w: {"number": w.week.number, "position": w.hidden_scope.position},
+    ),
     "hidden comment, show again": Post(
         "reviews:comment_hide",
         lambda w, role: {"hidden": "0"},
@@ -552,6 +602,18 @@ class World:
         # The report queue and the moderation log have a row each for their admin pages.
         CommentReport.objects.create(comment=self.hidden_comment, reporter=self.users["author"], reason="spam")
         ReadingChoice.objects.create(scope=self.draft_scope, member=self.users["organiser"])
+        # A review an organiser hid, in a scope the member has unlocked by writing their own review of it.
+        self.hidden_scope = ReviewScopeFactory(week=self.week, position=3)
+        ReviewFactory(scope=self.hidden_scope, author=self.users["member"])
+        self.hidden_review = review_set_hidden(
+            review=ReviewFactory(scope=self.hidden_scope, author=self.author, summary=HIDDEN_REVIEW_MARKER),
+            hidden=True,
+            by=self.users["organiser"],
+            reason="spam",
+        )
+        ReviewItem.objects.create(
+            review=self.hidden_review, kind="question", position=0, text=f"Hid? {HIDDEN_REVIEW_MARKER}"
+        )
         self.invitation = Invitation.objects.create(email="new@example.com", token=INVITATION_TOKEN, invited_by=None)
         self.clients = {"anonymous": Client()}
         for role, user in self.users.items():
@@ -561,6 +623,13 @@ class World:
             client.cookies[settings.CSRF_COOKIE_NAME] = _get_new_csrf_string()
             self.clients[role] = client
         self.stored = stored_state()
+
+
+def own_version(world, role, scope) -> str:
+    """The version field of ``role``'s own review form for ``scope``: empty when they have none."""
+    user = world.users.get(role)
+    review = Review.objects.filter(scope=scope, author=user).first() if user else None
+    return str(review.version) if review else ""
 
 
 def stored_state():

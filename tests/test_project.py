@@ -59,6 +59,7 @@ URL_OWNERS = {
     "reviews:comment_edit": "tests/reviews/test_views.py",
     "reviews:comment_delete": "tests/reviews/test_views.py",
     "reviews:comment_hide": "tests/reviews/test_views.py",
+    "reviews:review_hide": "tests/reviews/test_moderation.py",
     "reviews:comment_report": "tests/reviews/test_moderation.py",
     "member_detail": "tests/reviews/test_views.py",
     "reviews:markdown_help": "tests/reviews/test_markdown_views.py",

@@ -1,4 +1,4 @@
-"""Posting, editing, deleting and hiding comments."""
+"""Posting, editing and deleting comments."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,9 +9,9 @@ from django.views.decorators.http import require_POST
 
 from core.markup import render_markdown
 from reviews import services, throttles
-from reviews.forms import CommentEditForm, CommentForm, HideCommentForm, ReportCommentForm
+from reviews.forms import CommentEditForm, CommentForm
 from reviews.models import Comment
-from reviews.views.refusals import comment_or_404, own_comment_for, require, review_or_refusal
+from reviews.views.refusals import own_comment_for, require, review_or_refusal
 
 
 @login_required
@@ -109,41 +109,3 @@ def comment_delete(request, pk: int):
         )
         return redirect(review)
     return render(request, "reviews/comment_delete.html", {"comment": comment, "review": comment.review})
-
-
-@login_required
-def comment_hide(request, pk: int):
-    """Hiding asks for a reason (told to the comment's author); showing it again is one button."""
-    comment = comment_or_404(request, pk)
-    require(request, "reviews.hide_comment", comment, reason="Only organisers can hide comments.")
-    if request.method == "POST" and request.POST.get("hidden") == "0":
-        services.comment_set_hidden(comment=comment, hidden=False, by=request.user)
-        messages.success(request, "The comment is visible again.")
-        return redirect(comment)
-    form = HideCommentForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        services.comment_set_hidden(comment=comment, hidden=True, by=request.user, **form.cleaned_data)
-        messages.success(request, "The comment is hidden from members; its author is told why.")
-        return redirect(comment)
-    status = 400 if form.is_bound else 200
-    reports = list(comment.reports.filter(resolved_at__isnull=True).select_related("reporter"))
-    context = {"comment": comment, "review": comment.review, "form": form, "reports": reports}
-    return render(request, "reviews/comment_hide.html", context, status=status)
-
-
-@login_required
-def comment_report(request, pk: int):
-    """A member asks the organisers to look at a comment."""
-    comment = comment_or_404(request, pk)
-    require(request, "reviews.report_comment", comment, reason="You can report others' comments you can read.")
-    form = ReportCommentForm(request.POST if request.method == "POST" else None)
-    if form.is_valid():
-        _, created = services.comment_report(comment=comment, reporter=request.user, **form.cleaned_data)
-        messages.success(
-            request,
-            "Thank you: the organisers will look at it." if created else "You reported this comment already.",
-        )
-        return redirect(comment)
-    status = 400 if form.is_bound else 200
-    context = {"comment": comment, "review": comment.review, "form": form}
-    return render(request, "reviews/comment_report.html", context, status=status)

@@ -98,6 +98,7 @@ def _render_review(request, review, comment_form, status=200):
         "comment_form": comment_form,
         "can_edit": rules.test_rule("reviews.edit_review", user, review),
         "can_comment": rules.test_rule("reviews.comment", user, review),
+        "can_hide": rules.test_rule("reviews.hide_review", user, review),
     }
     return render(request, "reviews/review_detail.html", context, status=status)
 

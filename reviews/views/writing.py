@@ -14,6 +14,11 @@ from reviews.forms import ReviewForm
 from reviews.models import Review, ReviewItem
 from reviews.views.refusals import require, scope_or_404
 
+HIDDEN_REFUSAL = (
+    "Not saved: an organiser hid this review, and it stays as it is until they show it again. "
+    "Your text is still in the form below; copy it if you want to keep it."
+)
+
 
 @login_required
 def review_write(request, number: int, position: int):
@@ -51,6 +56,9 @@ def review_write(request, number: int, position: int):
                     "Your text is still in the form below and the saved version is shown above it. "
                     "Combine them, then save again.",
                 )
+            except services.ReviewHidden:
+                status = 409
+                messages.error(request, HIDDEN_REFUSAL)
             except ValidationError as error:
                 form.add_error(None, error)
             else:
@@ -87,7 +95,11 @@ def _after_review_save(request, review, action):
 def review_unpublish(request, pk: int):
     review = get_object_or_404(Review.objects.select_related("scope__week"), pk=pk, author=request.user)
     require(request, "reviews.write_review", reason="Only verified members write reviews.")
-    services.review_unpublish(review=review)
+    try:
+        services.review_unpublish(review=review)
+    except services.ReviewHidden:
+        messages.error(request, HIDDEN_REFUSAL)
+        return redirect(review)
     messages.success(request, "Your review is a private draft again. Its comments are hidden until you publish it.")
     return redirect("reviews:review_write", number=review.scope.week.number, position=review.scope.position)
 

@@ -8,11 +8,12 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 from core.markup import MARKDOWN_MAX_LENGTH, render_markdown
 from papers.models import Week
 from reviews.models import Comment, Review
-from tests.factories import CommentFactory, ReviewFactory, WeekFactory
+from tests.factories import CommentFactory, ReviewFactory, ReviewScopeFactory, UserFactory, WeekFactory
 
 STALE = '<p>old renderer <img src="https://tracker.example/pixel.gif"></p>'
 
@@ -99,9 +100,16 @@ def test_the_data_migration_renders_rows_left_by_the_previous_renderer(app, befo
             number=77, title="Old", slug="old", intro="Cost $x$", intro_html=STALE
         )
     else:
-        review = ReviewFactory(summary="Cost $x$")
-        Review.objects.filter(pk=review.pk).update(summary_html=STALE, excerpt="stale")
-        row = review
+        # Written as the old schema has it: today's model has columns added since.
+        row = old_apps.get_model("reviews", "Review").objects.create(
+            scope_id=ReviewScopeFactory().pk,
+            author_id=UserFactory().pk,
+            summary="Cost $x$",
+            summary_html=STALE,
+            excerpt="stale",
+            status="published",
+            published_at=timezone.now(),
+        )
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())

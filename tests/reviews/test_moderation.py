@@ -3,14 +3,19 @@ told and sees, and every action is in the moderation log."""
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from desk.selectors import State, week_board
 from notifications.models import Notification
-from reviews.models import CommentReport, ModerationEntry
-from reviews.services import comment_report, comment_set_hidden, reports_dismiss
+from reviews.models import CommentReport, ModerationEntry, Review, ReviewItem
+from reviews.rules import scope_is_unlocked
+from reviews.services import comment_report, comment_set_hidden, items_merge, reports_dismiss, review_set_hidden
 from tests.factories import CommentFactory, ReviewFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+HIDDEN_SUMMARY_WORD = "convolutions"  # in the published review's summary (tests/reviews/conftest.py)
 
 
 @pytest.fixture
@@ -86,3 +91,143 @@ def test_showing_again_and_dismissing_reports_are_logged(discussion, member, org
     assert (discussion.hidden_reason, discussion.hidden_note) == ("", "")
     assert [entry.action for entry in ModerationEntry.objects.order_by("pk")] == ["dismiss", "hide", "show"]
     assert Notification.objects.filter(recipient=discussion.author, kind="moderation").count() == 1
+
+
+# Hiding a whole review
+
+
+@pytest.fixture
+def readers_review(published_review, member):
+    """The member's own review of the scope: it unlocks the others' reviews for them."""
+    return ReviewFactory(scope=published_review.scope, author=member, summary="The reader's own review")
+
+
+def hide_url(review):
+    return reverse("reviews:review_hide", args=[review.pk])
+
+
+def test_an_organiser_hides_a_review_for_a_reason_its_author_is_told_and_reads(
+    client, published_review, readers_review, member, author, organiser, django_capture_on_commit_callbacks
+):
+    CommentFactory(review=published_review, author=member, body="Comment-under-hidden-marker")
+    scope = published_review.scope
+    scope_url = reverse("reviews:scope_reviews", args=[scope.week.number, scope.position])
+    client.force_login(member)
+    assert HIDDEN_SUMMARY_WORD in client.get(scope.week.get_absolute_url()).content.decode()
+    assert HIDDEN_SUMMARY_WORD in client.get(scope_url).content.decode()
+    client.force_login(organiser)
+    page = client.get(published_review.get_absolute_url()).content.decode()
+    assert f'href="{hide_url(published_review)}">Hide this review…</a>' in page
+    refused = client.post(hide_url(published_review), {"hidden": "1", "note": "Typed note kept"})
+    assert refused.status_code == 400 and "Typed note kept" in refused.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            hide_url(published_review),
+            {"hidden": "1", "reason": "off_topic", "note": "Please review the papers of the week."},
+            follow=True,
+        )
+    page = response.content.decode()
+    assert "The review is hidden from members, with its comments; its author is told why." in page
+    assert "Hidden from members by an organiser: Off topic for the reading group." in page
+    assert "Show it to members again" in page
+    entry = ModerationEntry.objects.get()
+    assert (entry.action, entry.review, entry.reason, entry.note) == (
+        "hide_review",
+        published_review,
+        "off_topic",
+        "Please review the papers of the week.",
+    )
+    [message] = mail.outbox
+    assert message.to == [author.email] and "Off topic for the reading group" in message.body
+    assert "Please review the papers of the week." in message.body and HIDDEN_SUMMARY_WORD not in message.body
+
+    client.force_login(author)
+    page = client.get(published_review.get_absolute_url()).content.decode()
+    assert HIDDEN_SUMMARY_WORD in page and "Please review the papers of the week." in page
+    assert "Only you and the organisers read it now" in page and "Edit your review" not in page
+    assert Notification.objects.get(recipient=author, kind="moderation").url == published_review.get_absolute_url()
+
+    client.force_login(member)
+    assert client.get(published_review.get_absolute_url()).status_code == 404
+    week_page = client.get(published_review.scope.week.get_absolute_url()).content.decode()
+    assert HIDDEN_SUMMARY_WORD not in week_page
+    scope_list = client.get(scope_url).content.decode()
+    assert HIDDEN_SUMMARY_WORD not in scope_list and "Comment-under-hidden-marker" not in scope_list
+    member_page = client.get(reverse("member_detail", args=[author.username])).content.decode()
+    assert HIDDEN_SUMMARY_WORD not in member_page
+
+
+def test_showing_a_hidden_review_again_puts_it_back_and_is_logged(
+    client, published_review, readers_review, member, organiser
+):
+    review_set_hidden(review=published_review, hidden=True, by=organiser, reason="spam")
+    client.force_login(organiser)
+    response = client.post(hide_url(published_review), {"hidden": "0"}, follow=True)
+    assert "The review is visible to members again." in response.content.decode()
+    published_review.refresh_from_db()
+    assert (published_review.status, published_review.hidden_at, published_review.hidden_reason) == (
+        "published",
+        None,
+        "",
+    )
+    assert [entry.action for entry in ModerationEntry.objects.order_by("pk")] == ["hide_review", "show_review"]
+    client.force_login(member)
+    assert HIDDEN_SUMMARY_WORD in client.get(published_review.get_absolute_url()).content.decode()
+
+
+def test_its_author_cannot_change_withdraw_or_republish_a_hidden_review(client, published_review, author, organiser):
+    review_set_hidden(review=published_review, hidden=True, by=organiser, reason="disrespectful")
+    published_review.refresh_from_db()
+    client.force_login(author)
+    scope = published_review.scope
+    write_url = reverse("reviews:review_write", args=[scope.week.number, scope.position])
+    form_page = client.get(write_url).content.decode()
+    assert "Hidden from members by an organiser: Disrespectful or personal." in form_page
+    assert 'value="publish"' not in form_page and 'value="save"' not in form_page
+    typed = {"summary": "My typed rewrite", "confusions": "c", "questions": "q", "version": published_review.version}
+    response = client.post(write_url, {**typed, "action": "publish"})
+    assert response.status_code == 409
+    assert (
+        "an organiser hid this review" in response.content.decode() and "My typed rewrite" in response.content.decode()
+    )
+    response = client.post(reverse("reviews:review_unpublish", args=[published_review.pk]), follow=True)
+    assert "an organiser hid this review" in response.content.decode()
+    published_review.refresh_from_db()
+    assert published_review.status == "hidden" and HIDDEN_SUMMARY_WORD in published_review.summary
+
+
+def test_a_hidden_review_no_longer_unlocks_its_scope_for_its_author(published_review, author, organiser):
+    assert scope_is_unlocked(author, published_review.scope)
+    review_set_hidden(review=published_review, hidden=True, by=organiser, reason="spam")
+    assert not scope_is_unlocked(author, published_review.scope)
+
+
+def test_drafts_cannot_be_hidden_and_a_reason_is_required(draft_review, published_review, organiser):
+    with pytest.raises(ValidationError):
+        review_set_hidden(review=draft_review, hidden=True, by=organiser, reason="spam")
+    with pytest.raises(ValidationError):
+        review_set_hidden(review=published_review, hidden=True, by=organiser, reason="because")
+    assert not Review.objects.filter(status="hidden").exists() and not ModerationEntry.objects.exists()
+
+
+def test_a_hidden_reviews_items_leave_the_agenda_and_duplicates_stand_alone(
+    client, published_review, readers_review, member, organiser
+):
+    [target] = ReviewItem.objects.filter(review=published_review, kind="confusion")[:1] or [
+        ReviewItem.objects.create(review=published_review, kind="confusion", position=0, text="Target-item-marker")
+    ]
+    duplicate = ReviewItem.objects.create(review=readers_review, kind="confusion", position=5, text="Duplicate item")
+    items_merge(duplicate=duplicate, into=target, by=organiser)
+    review_set_hidden(review=published_review, hidden=True, by=organiser, reason="spam")
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into is None
+    client.force_login(member)
+    agenda = client.get(reverse("reviews:week_agenda", args=[published_review.scope.week.number])).content.decode()
+    assert target.text not in agenda and "Duplicate item" in agenda
+
+
+def test_the_board_shows_a_hidden_review_as_written_and_hidden(published_review, author, organiser):
+    review_set_hidden(review=published_review, hidden=True, by=organiser, reason="spam")
+    board = week_board(week=published_review.scope.week)
+    [row] = [row for row in board.rows if row.member == author]
+    assert [cell.state for cell in row.cells] == [State.HIDDEN] and row.missing == []

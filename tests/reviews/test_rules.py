@@ -13,22 +13,24 @@ from members.services import organiser_grant
 from reviews.models import ReadingChoice
 from reviews.rules import review_is_readable, scope_is_unlocked
 from reviews.selectors import readable_reviews, week_review_panels
+from reviews.services import review_set_hidden
 from tests.factories import ReviewFactory, ReviewScopeFactory, UserFactory, WeekFactory
 
 pytestmark = pytest.mark.django_db
 
 OTHERS_READING = "Another-members-reading-3c9e"
-FACTORS = ("own_published", "show_me", "meeting_passed", "organiser", "week_published")
+FACTORS = ("own_published", "show_me", "meeting_passed", "organiser", "week_published", "hidden")
 
 
-def expected_readable(own_published, show_me, meeting_passed, organiser, week_published) -> bool:
+def expected_readable(own_published, show_me, meeting_passed, organiser, week_published, hidden) -> bool:
     week_visible = week_published or organiser
     unlocked = organiser or own_published or show_me or meeting_passed
-    return week_visible and unlocked
+    # An organiser hid the review: only organisers (and its author) read it, whatever unlocked the scope.
+    return week_visible and (organiser if hidden else unlocked)
 
 
 @pytest.mark.parametrize(FACTORS, list(product((False, True), repeat=len(FACTORS))))
-def test_write_first_truth_table(client, own_published, show_me, meeting_passed, organiser, week_published):
+def test_write_first_truth_table(client, own_published, show_me, meeting_passed, organiser, week_published, hidden):
     now = timezone.now()
     week = WeekFactory(
         published_at=now - timezone.timedelta(days=1) if week_published else None,
@@ -43,23 +45,28 @@ def test_write_first_truth_table(client, own_published, show_me, meeting_passed,
         ReviewFactory(scope=scope, author=viewer)
     if show_me:
         ReadingChoice.objects.create(scope=scope, member=viewer)
+    if hidden:
+        others_review = review_set_hidden(review=others_review, hidden=True, by=UserFactory(), reason="spam")
 
-    readable = expected_readable(own_published, show_me, meeting_passed, organiser, week_published)
+    readable = expected_readable(own_published, show_me, meeting_passed, organiser, week_published, hidden)
     unlocked = organiser or own_published or show_me or meeting_passed
     assert review_is_readable(viewer, others_review) is readable
     assert readable_reviews(viewer).filter(pk=others_review.pk).exists() is readable
     assert scope_is_unlocked(viewer, scope) is unlocked
-    assert rules.test_rule("reviews.comment", viewer, others_review)  # a verified member, published review
+    # A verified member comments on a published review; on a hidden one nobody does.
+    assert rules.test_rule("reviews.comment", viewer, others_review) is not hidden
 
     client.force_login(viewer)
     response = client.get(reverse("reviews:review_detail", args=[others_review.pk]))
-    expected_status = 200 if readable else (403 if week_published or organiser else 404)
+    locked_out = (week_published or organiser) and not hidden
+    expected_status = 200 if readable else (403 if locked_out else 404)
     assert response.status_code == expected_status
     assert (OTHERS_READING in response.content.decode()) is readable
     if week_published or organiser:
         (panel,) = week_review_panels(scopes=[scope], user=viewer)
         assert panel.unlocked is unlocked
-        assert [review.pk for review in panel.reviews] == ([others_review.pk] if unlocked else [])
+        # Lists show published reviews: a hidden one is on none, not even an organiser's.
+        assert [review.pk for review in panel.reviews] == ([others_review.pk] if unlocked and not hidden else [])
 
 
 @pytest.mark.parametrize(
