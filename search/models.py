@@ -1,11 +1,15 @@
 """One row per searchable thing: its words, kept current by ``search.receivers`` on every save.
 
 The entry holds the text and, on PostgreSQL, its full-text vector. Who may find it is never stored
-here: an entry points at its week, paper, resource, review or comment, and ``search.selectors`` asks the
-rules of ``papers`` and ``reviews`` through those links at query time (a publish time passes, the
-write-first rule lifts, a comment is hidden) so the index can never be out of date about visibility.
+here: ``search.selectors`` asks the rules of ``papers`` and ``reviews`` at query time (a publish time
+passes, the write-first rule lifts), so the index can never be out of date about visibility. To ask them
+without joining every match to its review or comment, an entry carries the three things those rules look
+at: its week (every kind), and for reviews and comments the review scope and the review's author. What
+never changes back by itself is kept out of the index instead: drafts, hidden reviews and their
+comments, hidden and deleted comments have no entry (``search.services``).
 """
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -31,17 +35,26 @@ class SearchEntry(models.Model):
         COMMENT = "comment", "Comment"
 
     kind = models.CharField(max_length=10, choices=Kind.choices)
-    # The curriculum's entries (a week, a paper, a resource) name their week: its publish time decides.
+    # The week the entry belongs to: its publish time decides who sees the curriculum, and its reviews.
     week = models.ForeignKey("papers.Week", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # Reviews and comments: the scope (the write-first rule) and the review's author (who reads their own).
+    scope = models.ForeignKey("papers.ReviewScope", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    review_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     paper = models.OneToOneField("papers.Paper", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     resource = models.OneToOneField(
         "papers.Resource", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     review = models.OneToOneField("reviews.Review", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     comment = models.OneToOneField("reviews.Comment", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    # When the thing was written (a review's publication, a comment's posting, the curriculum's creation):
+    # a search takes its candidates newest first along this, and shows it.
+    written_at = models.DateTimeField(null=True)
     title = models.CharField(max_length=1000, blank=True)
     text = models.TextField(blank=True)
-    # PostgreSQL only (a GIN index, added by migration 0002); other databases leave it empty.
+    # PostgreSQL only (a GIN index, added by migration 0002); other databases leave it empty. Migration
+    # 0004 indexes (written_at, id), newest first, covering what a search filters and ranks by.
     search_vector = StoredSearchVector(null=True, editable=False)
     updated = models.DateTimeField(auto_now=True)
 
@@ -55,8 +68,8 @@ class SearchEntry(models.Model):
                     Q(kind="week", week__isnull=False)
                     | Q(kind="paper", paper__isnull=False, week__isnull=False)
                     | Q(kind="resource", resource__isnull=False, week__isnull=False)
-                    | Q(kind="review", review__isnull=False)
-                    | Q(kind="comment", comment__isnull=False)
+                    | Q(kind="review", review__isnull=False, week__isnull=False, scope__isnull=False)
+                    | Q(kind="comment", comment__isnull=False, week__isnull=False, scope__isnull=False)
                 ),
                 name="search_entry_points_at_its_kind",
             ),

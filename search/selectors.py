@@ -1,17 +1,27 @@
 """Searching: what ``user`` may find for ``query``, one page at a time, in a fixed number of queries.
 
 Who may find an entry is asked at query time, of the rules that decide who may read the thing itself:
-``papers.rules.visible_weeks_q`` for the curriculum (a week, its papers and resources) and
-``reviews.rules.readable_reviews_q`` for reviews and their comments. A visitor finds the curriculum
-only; a member finds the published reviews the write-first rule lets them read, and the shown comments on
-them; drafts, hidden and deleted comments are found by nobody.
+``papers.rules.visible_weeks_q`` for the week of every entry, and for reviews and their comments the
+parts of ``reviews.rules.readable_reviews_q``: the review is the searcher's own, or its scope is one
+``reviews.rules.unlocked_scopes_q`` unlocks for them. Both are asked of the entry's own links (week,
+scope, review author), never through a join to every matching review or comment. A visitor finds the
+curriculum only; a member finds the published reviews the write-first rule lets them read, and the shown
+comments on them; drafts, hidden reviews, hidden and deleted comments have no entry and are found by
+nobody (``search.services``).
+
+**Bounded work.** A common word can match hundreds of thousands of comments; counting and ranking them
+all would cost seconds. A search looks at the newest ``CANDIDATES`` entries the searcher may find, along
+the index of when each was written (on PostgreSQL a covering index: the words, kind and links are checked
+in the index alone, and the walk stops once it has enough), and ranks only those; past that the page says
+"500+" and asks for another word. A rare word is found through the GIN index instead, the planner's
+choice.
 
 **PostgreSQL**: the stored, GIN-indexed vector is matched with ``websearch_to_tsquery`` (quotes, ``or``
 and ``-word`` work), ranked with ``ts_rank`` (title words weigh more) and highlighted with
 ``ts_headline``.
 
 **Other databases (SQLite in development and tests)**: every word of the query must occur in the title or
-text, case-insensitively (``icontains``, no stemming, no operators); results come newest entry first, and
+text, case-insensitively (``icontains``, no stemming, no operators); results come newest first, and
 the snippet is a window of the text around the first hit with every hit marked.
 
 Either way headings and snippets are plain-text parts, hits flagged; the template escapes them and
@@ -19,25 +29,34 @@ frames the hits in ``<mark>``, the only markup added.
 """
 
 import re
-from dataclasses import dataclass, field
+from collections import Counter
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import datetime
 from functools import reduce
 from operator import and_
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, F, Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Replace
-from django.utils.functional import cached_property
 
+from core.roles import is_in_the_group, is_member
 from members.models import display_name
+from papers.models import ReviewScope, Week
 from papers.rules import visible_weeks_q
-from reviews.models import Review
-from reviews.rules import readable_reviews_q
+from reviews.rules import NOTHING, unlocked_scopes_q
 from search.models import SearchEntry
 from search.services import SEARCH_CONFIG
 
 RESULTS_PER_PAGE = 20
+CANDIDATES = 500  # the most entries a search counts and ranks
+RECENT_WINDOW = 20_000  # the newest entries a search reads first, to tell a common word from a rare one
+# Found this often in the window, the newest CANDIDATES are within CANDIDATES / DENSE_ENOUGH windows.
+DENSE_ENOUGH = 100
+# What PostgreSQL may not do instead of walking the newest-first index (``_along_the_newest_first_index``).
+PLANS_NOT_WANTED = ("enable_bitmapscan", "enable_seqscan", "enable_sort")
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8  # the fallback's AND of words; PostgreSQL's parser takes the whole query
 SNIPPET_CHARS = 220
@@ -62,18 +81,36 @@ _ROWS = (
 )
 
 
+# Texts of the linked rows a result never shows (its own text is the entry's): left in the database.
+_REVIEW_TEXTS = tuple(
+    f"{part}{suffix}" for part in ("summary", "confusions", "questions") for suffix in ("", "_html")
+) + ("excerpt",)
+_WEEK_TEXTS = ("intro", "intro_html", "review_plan", "meeting_notes", "meeting_notes_html")
+_LONG_TEXTS = (
+    *(f"review__{name}" for name in _REVIEW_TEXTS),
+    *(f"comment__review__{name}" for name in _REVIEW_TEXTS),
+    "comment__body",
+    "comment__body_html",
+    *(
+        f"{week}__{name}"
+        for week in ("week", "paper__week", "resource__week", "review__scope__week", "comment__review__scope__week")
+        for name in _WEEK_TEXTS
+    ),
+    "paper__abstract",
+)
+
+
 def findable_q(user) -> Q:
-    """Entries ``user`` may find, by the rules of what the entries point at."""
-    published = Review.Status.PUBLISHED
-    curriculum = Q(kind__in=CURRICULUM) & visible_weeks_q(user, via="week__")
-    reviews = Q(kind=SearchEntry.Kind.REVIEW, review__status=published) & readable_reviews_q(user, via="review__")
-    comments = Q(
-        kind=SearchEntry.Kind.COMMENT,
-        comment__hidden_at__isnull=True,
-        comment__deleted_at__isnull=True,
-        comment__review__status=published,
-    ) & readable_reviews_q(user, via="comment__review__")
-    return curriculum | reviews | comments
+    """Entries ``user`` may find, by the rules of what the entries point at: the week visible, and for a
+    review or a comment, the review their own or its scope unlocked (``readable_reviews_q`` for the
+    published reviews, the only ones indexed)."""
+    visible = Q(week__in=Week.objects.filter(visible_weeks_q(user)).values("pk"))
+    curriculum = Q(kind__in=CURRICULUM)
+    if not is_in_the_group(user):
+        return visible & curriculum
+    own = Q(review_author=user) if is_member(user) else NOTHING
+    unlocked = Q(scope__in=ReviewScope.objects.filter(unlocked_scopes_q(user)).values("pk"))
+    return visible & (curriculum | own | unlocked)
 
 
 def query_words(query: str) -> list[str]:
@@ -105,6 +142,7 @@ class Found:
     context: str
     snippet: list[Part]
     external: bool = False
+    written_at: datetime | None = None
 
 
 def _found(entry: SearchEntry, snippet: list[Part], words: list[str]) -> Found:
@@ -169,28 +207,27 @@ def window_snippet(text: str, words: list[str], *, size: int = SNIPPET_CHARS) ->
     return before + highlight(text[start:end], words) + after
 
 
-class CountedPaginator(Paginator):
-    """A paginator told its count (added up from the per-kind counts) instead of asking the database."""
-
-    def __init__(self, object_list, per_page, *, count: int):
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
-
-
 @dataclass
 class SearchResults:
     query: str
     kind: str
+    # Per kind, among the newest ``CANDIDATES`` findable matches: exact unless ``capped``, else at least.
     counts: dict[str, int] = field(default_factory=dict)
+    capped: bool = False
     page: Page | None = None
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def cap(self) -> int:
+        return CANDIDATES
+
+    @property
+    def shown_capped(self) -> bool:
+        """The results on offer (of the chosen kind) are the newest ``CANDIDATES`` of more."""
+        return self.page is not None and self.page.paginator.count >= CANDIDATES
 
     def kinds(self) -> list[tuple[str, str, int]]:
         """(kind, label, count) of each kind with results, in the order kinds are declared."""
@@ -205,46 +242,109 @@ def _matching(entries, query: str):
     return entries.filter(reduce(and_, conditions)), None
 
 
+@dataclass(frozen=True)
+class Candidate:
+    pk: int
+    kind: str
+    rank: float
+
+
+def _newest(matching, search_query) -> list[Candidate]:
+    newest = matching.order_by("-written_at", "-pk")
+    rank = SearchRank(F("search_vector"), search_query) if search_query is not None else Value(0.0)
+    rows = newest.annotate(rank=rank).values_list("pk", "kind", "rank")[:CANDIDATES]
+    return [Candidate(pk, kind, rank) for pk, kind, rank in rows]
+
+
+@contextmanager
+def _along_the_newest_first_index():
+    """PostgreSQL walks the newest-first index for the queries inside, rather than collecting every match
+    through the GIN index and sorting them: the planner would choose the GIN index for any query it
+    believes rare, and it believes a common pair of words rare (it multiplies their frequencies)."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("; ".join(f"SET {plan} = off" for plan in PLANS_NOT_WANTED))
+        try:
+            yield
+        finally:
+            cursor.execute("; ".join(f"RESET {plan}" for plan in PLANS_NOT_WANTED))
+
+
+def _candidates(matching, search_query) -> list[Candidate]:
+    """The newest ``CANDIDATES`` matches, best first: by rank on PostgreSQL, then newest (the sort is
+    stable). Narrow rows, in a bounded number of queries whatever the data.
+
+    How common the words are is read off the newest ``RECENT_WINDOW`` entries (a bounded walk of the
+    newest-first index). Common enough to fill the candidates there: done. Common enough that the newest
+    ``CANDIDATES`` lie within a bounded walk of the whole index (``DENSE_ENOUGH`` found in the window):
+    that walk. Rarer: the GIN index finds the few matches wherever they are."""
+    window = SearchEntry.objects.order_by("-written_at", "-pk").values_list("written_at", flat=True)
+    cutoff = next(iter(window[RECENT_WINDOW - 1 : RECENT_WINDOW]), None)
+    if cutoff is None:  # a small site: every path is quick
+        return _best_first(_newest(matching, search_query))
+    with _along_the_newest_first_index():
+        found = _newest(matching.filter(written_at__gte=cutoff), search_query)
+        if DENSE_ENOUGH <= len(found) < CANDIDATES:
+            found = _newest(matching, search_query)
+    if len(found) < DENSE_ENOUGH:
+        found = _newest(matching, search_query)
+    return _best_first(found)
+
+
+def _best_first(found: list[Candidate]) -> list[Candidate]:
+    return sorted(found, key=lambda candidate: -candidate.rank)
+
+
+def _with_headlines(rows, search_query):
+    return rows.annotate(
+        headline=SearchHeadline(
+            reduce(lambda text, pair: Replace(text, Value(pair[0]), Value(pair[1])), STAND_INS.items(), F("text")),
+            search_query,
+            config=SEARCH_CONFIG,
+            start_sel=START,
+            stop_sel=STOP,
+            max_words=35,
+            min_words=15,
+            max_fragments=2,
+            fragment_delimiter=" … ",
+        )
+    )
+
+
 def search(*, user, query: str, kind: str = "", page: str | int | None = None) -> SearchResults:
     """One page of what ``user`` may find for ``query``; ``kind`` narrows it to one kind of entry.
 
-    Two queries whatever the data: the count per kind, then the page's rows with everything they link to
-    (and, on PostgreSQL, their rank and highlighted snippet). None for an empty query."""
+    At most four queries whatever the data (six for one kind of a capped search): the newest
+    ``CANDIDATES`` findable matches, narrow rows with their rank (on PostgreSQL; ``_candidates``), then
+    the page's rows with everything they link to and, on PostgreSQL, their highlighted snippets, made for
+    those rows only. None for an empty query."""
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     kind = kind if kind in SearchEntry.Kind.values else ""
     results = SearchResults(query=query, kind=kind)
     if not query:
         return results
     matching, search_query = _matching(SearchEntry.objects.filter(findable_q(user)), query)
-    counted = matching.order_by().values("kind").annotate(n=Count("pk")).values_list("kind", "n")
-    results.counts = dict(counted)
-    if kind:
-        matching = matching.filter(kind=kind)
-    rows = matching.select_related(*_ROWS)
+    candidates = _candidates(matching, search_query)
+    results.counts = dict(Counter(candidate.kind for candidate in candidates))
+    results.capped = len(candidates) == CANDIDATES
+    if kind and results.capped:
+        candidates = _candidates(matching.filter(kind=kind), search_query)
+    elif kind:
+        candidates = [candidate for candidate in candidates if candidate.kind == kind]
+    results.page = Paginator(candidates, RESULTS_PER_PAGE).get_page(page)
+    on_page = [candidate.pk for candidate in results.page.object_list]
+    rows = SearchEntry.objects.filter(pk__in=on_page).select_related(*_ROWS).defer(*_LONG_TEXTS)
     if search_query is not None:
-        rows = rows.annotate(
-            rank=SearchRank(F("search_vector"), search_query),
-            headline=SearchHeadline(
-                reduce(lambda text, pair: Replace(text, Value(pair[0]), Value(pair[1])), STAND_INS.items(), F("text")),
-                search_query,
-                config=SEARCH_CONFIG,
-                start_sel=START,
-                stop_sel=STOP,
-                max_words=35,
-                min_words=15,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        ).order_by("-rank", "-pk")
-    else:
-        rows = rows.order_by("-pk")
-    count = results.counts.get(kind, 0) if kind else results.total
-    results.page = CountedPaginator(rows, RESULTS_PER_PAGE, count=count).get_page(page)
+        rows = _with_headlines(rows, search_query)
+    entries = {entry.pk: entry for entry in rows} if on_page else {}
     words = _marked_words(query)
     found = []
-    for entry in results.page.object_list:
+    for pk in on_page:
+        entry = entries[pk]
         headline = getattr(entry, "headline", None)
         snippet = marked(headline) if headline is not None else window_snippet(entry.text, words)
-        found.append(_found(entry, snippet, words))
+        found.append(replace(_found(entry, snippet, words), written_at=entry.written_at))
     results.page.object_list = found
     return results

@@ -11,10 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Review
-from reviews.services import comment_delete, comment_set_hidden, review_save, review_unpublish
+from reviews.models import ReadingChoice, Review
+from reviews.selectors import readable_reviews
+from reviews.services import comment_delete, comment_set_hidden, review_save, review_set_hidden, review_unpublish
+from search import selectors
 from search.models import SearchEntry
-from search.selectors import search, window_snippet
+from search.selectors import findable_q, search, window_snippet
 from search.services import search_index_rebuild
 from tests.factories import (
     CommentFactory,
@@ -143,6 +145,22 @@ def test_unpublished_review_and_its_comments_are_no_longer_found(world, organise
     assert found_kinds(world.author, HIDDEN_WORD) == []
 
 
+def test_a_review_an_organiser_hid_is_found_by_nobody_until_shown_again(client, world, member, organiser):
+    reader = UserFactory(username="reader")
+    ReviewFactory(scope=world.scope, author=reader)  # unlocks the scope: the review was readable
+    assert found_kinds(reader, HIDDEN_WORD) == ["review"]
+    review_set_hidden(review=world.review, hidden=True, by=organiser, reason="spam")
+    for user in (reader, world.author, organiser):
+        assert found_kinds(user, HIDDEN_WORD) == []
+        assert found_kinds(user, "Gradientcommentword") == []  # its comments go with it
+    client.force_login(reader)
+    page = client.get(SEARCH, {"q": SHARED_WORD}).content.decode()
+    assert "Long short-term memory" in page and HIDDEN_WORD not in page  # not even in a snippet
+    review_set_hidden(review=world.review, hidden=False, by=organiser)
+    assert found_kinds(reader, HIDDEN_WORD) == ["review"]
+    assert found_kinds(reader, "Gradientcommentword") == ["comment"]
+
+
 def test_hidden_and_deleted_comments_are_found_by_nobody(world, organiser):
     hidden = CommentFactory(review=world.review, author=organiser, body="Hiddencommentword text")
     deleted = CommentFactory(review=world.review, author=world.author, body="Deletedcommentword text")
@@ -249,6 +267,38 @@ def test_queries_per_search_page_do_not_grow_with_results(client, world, member,
     print("search page queries", role, counts)
     assert counts[0] == counts[1], counts
     assert response.text.count('class="search-result"') == 20  # a full page: 20 or 40 found
+
+
+def test_a_common_word_is_counted_and_ranked_among_the_newest_matches_only(client, world, member, monkeypatch):
+    monkeypatch.setattr(selectors, "CANDIDATES", 25)
+    ReviewFactory(scope=world.scope, author=member)
+    _make_data(range(10), world.week, world.scope, member)  # 40 entries: papers, resources, reviews, comments
+    client.force_login(member)
+    page = client.get(SEARCH, {"q": "Countword"}).text
+    assert "More than 25 results for “Countword”" in page and "All (25+)" in page
+    assert "Page 1 of 2" in page
+    last = client.get(SEARCH, {"q": "Countword", "page": 2}).text
+    assert last.count('class="search-result"') == 5  # 25 candidates: the newest 25 entries
+    assert "Countword paper 0" not in page + last  # the oldest entries are past the newest 25
+    narrowed = client.get(SEARCH, {"q": "Countword", "kind": "paper"}).text
+    assert "10 results for “Countword”" in narrowed  # one kind: its own newest 25, here all of them
+
+
+def test_what_search_finds_of_reviews_is_what_the_rules_let_each_reader_read(world, member, organiser):
+    """The search's own statement of the rules (on the entry's week, scope and review author) agrees with
+    readable_reviews_q, the site's one rule, for every kind of reader."""
+    other_week = WeekFactory(number=4, meeting_at=timezone.now() - timezone.timedelta(days=1))
+    past_scope = ReviewScopeFactory(week=other_week, position=1)
+    ReviewFactory(scope=past_scope, author=UserFactory(), summary="Commonword in a past week")
+    ReviewFactory(scope=world.scope, author=member, summary="Commonword by the member")
+    chooser = UserFactory(username="chooser")
+    ReadingChoice.objects.create(scope=world.scope, member=chooser)
+    ReviewFactory(scope=world.scope, author=UserFactory(), summary="Commonword locked to some")
+    unverified = UserFactory(username="unverified", verified=False)
+    for user in (member, organiser, chooser, world.author, unverified, UserFactory(username="newcomer")):
+        found = set(SearchEntry.objects.filter(findable_q(user), kind="review").values_list("review_id", flat=True))
+        readable = set(readable_reviews(user).filter(status="published").values_list("pk", flat=True))
+        assert found == readable, user.username
 
 
 def test_header_has_a_labelled_search_box(client, world):

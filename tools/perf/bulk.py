@@ -22,11 +22,15 @@ from psycopg import sql
 
 from members.services import organiser_grant
 from papers.models import Week
-from reviews.models import Comment, Review
+from reviews.models import Comment, ModerationReason, Review
+from search import services as search_services
+from search.models import SearchEntry
+from search.services import search_index_rebuild
 from tools.perf import dataset
 
 WEEKS, MEMBERS, REVIEWS, COMMENTS, BUSY_REVIEW_COMMENTS = 60, 2_000, 100_000, 1_000_000, 500
 DRAFT_SHARE, REPLY_SHARE, DELETED_SHARE, HIDDEN_SHARE = 0.02, 0.5, 0.01, 0.005
+HIDDEN_REASON = ModerationReason.OFF_TOPIC
 
 SUMMARIES = [
     "The authors train a **deep residual network** end to end and show that depth helps once every block "
@@ -112,17 +116,18 @@ def review_rows(rng: random.Random, scopes: list, user_ids: list[int]):
         yield pk, scope, None if draft else written, (
             pk, written, written, scope.pk, author, summary, html[summary], confusions, html[confusions],
             questions, html[questions], Review.Status.DRAFT if draft else Review.Status.PUBLISHED,
-            None if draft else written, None, 1, dataset.excerpt_of(html[summary]),
+            None if draft else written, None, 1, dataset.excerpt_of(html[summary]), "", "",
         )  # fmt: skip
 
 
 REVIEW_COLUMNS = [
     "id", "created", "updated", "scope_id", "author_id", "summary", "summary_html", "confusions",
     "confusions_html", "questions", "questions_html", "status", "published_at", "edited_at", "version", "excerpt",
+    "hidden_reason", "hidden_note",
 ]  # fmt: skip
 COMMENT_COLUMNS = [
     "id", "created", "updated", "review_id", "author_id", "parent_id", "body", "body_html", "edited_at",
-    "deleted_at", "hidden_at", "hidden_by_id", "version",
+    "deleted_at", "hidden_at", "hidden_by_id", "hidden_reason", "hidden_note", "version",
 ]  # fmt: skip
 
 
@@ -153,7 +158,7 @@ def comment_rows(rng: random.Random, reviews: list[tuple], busy: int, user_ids: 
             hidden = created if DELETED_SHARE <= fate < DELETED_SHARE + HIDDEN_SHARE else None
             yield (
                 pk, created, created, review, rng.choice(user_ids), parent, body, html[body], None, deleted,
-                hidden, organiser if hidden else None, 1,
+                hidden, organiser if hidden else None, HIDDEN_REASON if hidden else "", "", 1,
             )  # fmt: skip
 
 
@@ -170,6 +175,52 @@ def noting_published(reviews, published: list):
         if published_at is not None:
             published.append((pk, published_at))
         yield row
+
+
+def index_for_search() -> int:
+    """The search entries of the published reviews and their shown comments, as ``search.services``
+    would write them: the text from its own functions (each distinct text once), the vector from the
+    same expression, and each row from one ``INSERT … SELECT`` joined to those few texts."""
+    config = search_services.SEARCH_CONFIG
+    vector = f"setweight(to_tsvector('{config}', ''), 'A') || setweight(to_tsvector('{config}', t.text), 'B')"
+    reviews = {(s, c, q) for s in SUMMARIES for c in CONFUSIONS for q in QUESTIONS}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMP TABLE review_text (summary_html text, confusions_html text, questions_html text, "
+            "text text) ON COMMIT DROP"
+        )
+        cursor.execute("CREATE TEMP TABLE comment_text (body_html text, text text) ON COMMIT DROP")
+        for parts in reviews:
+            html = [dataset.rendered(part) for part in parts]
+            cursor.execute(
+                "INSERT INTO review_text VALUES (%s, %s, %s, %s)", [*html, search_services.review_text(*html)]
+            )
+        for body in COMMENT_TEXTS:
+            html = dataset.rendered(body)
+            cursor.execute("INSERT INTO comment_text VALUES (%s, %s)", [html, search_services.comment_text(html)])
+        columns = (
+            "kind, week_id, scope_id, review_author_id, review_id, comment_id, written_at, title, text, search_vector, "
+            "updated"
+        )
+        cursor.execute(
+            f"INSERT INTO search_searchentry ({columns}) "
+            f"SELECT 'review', s.week_id, r.scope_id, r.author_id, r.id, NULL, r.published_at, '', t.text, {vector}, "
+            "r.updated "
+            "FROM reviews_review r JOIN papers_reviewscope s ON s.id = r.scope_id JOIN review_text t "
+            "ON (t.summary_html, t.confusions_html, t.questions_html) "
+            "= (r.summary_html, r.confusions_html, r.questions_html) "
+            "WHERE r.status = 'published'"
+        )
+        written = cursor.rowcount
+        cursor.execute(
+            f"INSERT INTO search_searchentry ({columns}) "
+            f"SELECT 'comment', s.week_id, r.scope_id, r.author_id, NULL, c.id, c.created, '', t.text, {vector}, "
+            "c.updated "
+            "FROM reviews_comment c JOIN reviews_review r ON r.id = c.review_id "
+            "JOIN papers_reviewscope s ON s.id = r.scope_id JOIN comment_text t ON t.body_html = c.body_html "
+            "WHERE r.status = 'published' AND c.hidden_at IS NULL AND c.deleted_at IS NULL"
+        )
+        return written + cursor.rowcount
 
 
 def check() -> None:
@@ -204,9 +255,10 @@ def seed_big(sessions: int = 20) -> dict:
         users = dataset.members(MEMBERS)
         organiser_grant(user=users[-1])
         scopes = dataset.curriculum(WEEKS)
+        search_index_rebuild()  # the curriculum's entries; the reviews' are written below
     clock.lap(f"{MEMBERS:,} members, {WEEKS} weeks with their papers and scopes")
     user_ids = [user.pk for user in users]
-    indexes = {model: plain_indexes(model) for model in (Review, Comment)}
+    indexes = {model: plain_indexes(model) for model in (Review, Comment, SearchEntry)}
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute("SET LOCAL synchronous_commit = off")
@@ -218,6 +270,8 @@ def seed_big(sessions: int = 20) -> dict:
         busy = busy_review()
         count = copy(Comment, COMMENT_COLUMNS, comment_rows(rng, published, busy, user_ids, users[-1].pk))
         clock.lap(f"{count:,} comments (COPY)")
+        count = index_for_search()
+        clock.lap(f"{count:,} search entries of reviews and comments (INSERT … SELECT)")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
         for definitions in indexes.values():
             for definition in definitions:
@@ -227,9 +281,10 @@ def seed_big(sessions: int = 20) -> dict:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
         clock.lap(f"{sum(map(len, indexes.values()))} indexes rebuilt")
     check()
+    clock.lap("foreign keys checked")
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    clock.lap("checked, VACUUM ANALYZE")
+    clock.lap("VACUUM ANALYZE")
     found = dataset.targets(sessions)
     clock.lap("sessions signed in")
     found["seeding"] = clock.laps

@@ -25,6 +25,7 @@ from members.models import Profile
 from members.services import organiser_grant
 from papers.models import Paper, Resource, ReviewScope, Week
 from reviews.models import Comment, Review, summary_excerpt
+from search.services import search_index_rebuild
 
 # At scale 1; every count is multiplied by the scale.
 WEEKS, PAPERS_PER_WEEK, MEMBERS, REVIEWS, COMMENTS = 20, 3, 200, 2_000, 20_000
@@ -285,6 +286,7 @@ def seed(scale: int = 1, sessions: int = 20) -> dict:
         scopes = curriculum(WEEKS * scale)
         review_rows = reviews(rng, scopes, users, REVIEWS * scale)
         comments(review_rows, users, COMMENTS * scale)
+    search_index_rebuild()  # bulk_create skips the receivers that keep the index current
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -12,7 +12,7 @@ someone comments in that week or on that review (``week:<n>``, ``review:<pk>``; 
 page, as when an organiser edits the curriculum, which also makes the signed-in user be read again): the
 page cache is asked, finds the page out of date, and the page is rendered and kept. A *hit* is the same
 page at its own URL after it has been served once. Queries are counted on one more miss. The admin
-pages and the member page are never cached: every request renders them.
+pages, the member page and the search page are never cached: every request renders them.
 """
 
 import argparse
@@ -28,6 +28,17 @@ import django
 # Words for the admin's searches: one in some of the data set's texts (tools.perf.dataset and
 # tools.perf.bulk), one in none of them, so every row must be looked at.
 SEARCH_REVIEWS, SEARCH_COMMENTS, SEARCH_NOWHERE = "ablation", "section", "zyzzyva"
+# The search page's queries: a word in about half the reviews, one in about half the comments, two words
+# together, a rare word (the curriculum's), and one found nowhere; a later page of the common one.
+SEARCHES = {
+    "common word in reviews": "q=ablation",
+    "common word in comments": "q=section",
+    "two words": "q=forget+gate",
+    "rare words": "q=topic+7",
+    "no match": f"q={SEARCH_NOWHERE}",
+    "common word, page 5": "q=ablation&page=5",
+    "comments only": "q=section&kind=comment",
+}
 SLOW_PAGE_MS = 1000  # a page slower than this is timed fewer times
 
 
@@ -96,6 +107,10 @@ def pages() -> tuple[dict, int]:
         f"admin: comments ?q={SEARCH_COMMENTS}": (organiser, f"/admin/reviews/comment/?q={SEARCH_COMMENTS}", False),
         f"admin: comments ?q={SEARCH_NOWHERE}": (organiser, f"/admin/reviews/comment/?q={SEARCH_NOWHERE}", False),
     }
+    for name, query in SEARCHES.items():
+        found[f"search, member: {name}"] = (writer, f"/search/?{query}", False)
+    common = SEARCHES["common word in reviews"]
+    found["search, visitor: common word in reviews"] = (visitor, f"/search/?{common}", False)
     for model, name in ((Review, "reviews"), (Comment, "comments")):
         if query := author_filter(model, review.author):
             found[f"admin: {name} by author"] = (organiser, f"/admin/reviews/{model._meta.model_name}/?{query}", False)
