@@ -30,7 +30,6 @@ frames the hits in ``<mark>``, the only markup added.
 
 import re
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import reduce
@@ -52,11 +51,6 @@ from search.services import SEARCH_CONFIG
 
 RESULTS_PER_PAGE = 20
 CANDIDATES = 500  # the most entries a search counts and ranks
-RECENT_WINDOW = 20_000  # the newest entries a search reads first, to tell a common word from a rare one
-# Found this often in the window, the newest CANDIDATES are within CANDIDATES / DENSE_ENOUGH windows.
-DENSE_ENOUGH = 100
-# What PostgreSQL may not do instead of walking the newest-first index (``_along_the_newest_first_index``).
-PLANS_NOT_WANTED = ("enable_bitmapscan", "enable_seqscan", "enable_sort")
 MAX_QUERY_LENGTH = 200
 MAX_WORDS = 8  # the fallback's AND of words; PostgreSQL's parser takes the whole query
 SNIPPET_CHARS = 220
@@ -256,45 +250,11 @@ def _newest(matching, search_query) -> list[Candidate]:
     return [Candidate(pk, kind, rank) for pk, kind, rank in rows]
 
 
-@contextmanager
-def _along_the_newest_first_index():
-    """PostgreSQL walks the newest-first index for the queries inside, rather than collecting every match
-    through the GIN index and sorting them: the planner would choose the GIN index for any query it
-    believes rare, and it believes a common pair of words rare (it multiplies their frequencies)."""
-    if connection.vendor != "postgresql":
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("; ".join(f"SET {plan} = off" for plan in PLANS_NOT_WANTED))
-        try:
-            yield
-        finally:
-            cursor.execute("; ".join(f"RESET {plan}" for plan in PLANS_NOT_WANTED))
-
-
 def _candidates(matching, search_query) -> list[Candidate]:
     """The newest ``CANDIDATES`` matches, best first: by rank on PostgreSQL, then newest (the sort is
-    stable). Narrow rows, in a bounded number of queries whatever the data.
-
-    How common the words are is read off the newest ``RECENT_WINDOW`` entries (a bounded walk of the
-    newest-first index). Common enough to fill the candidates there: done. Common enough that the newest
-    ``CANDIDATES`` lie within a bounded walk of the whole index (``DENSE_ENOUGH`` found in the window):
-    that walk. Rarer: the GIN index finds the few matches wherever they are."""
-    window = SearchEntry.objects.order_by("-written_at", "-pk").values_list("written_at", flat=True)
-    cutoff = next(iter(window[RECENT_WINDOW - 1 : RECENT_WINDOW]), None)
-    if cutoff is None:  # a small site: every path is quick
-        return _best_first(_newest(matching, search_query))
-    with _along_the_newest_first_index():
-        found = _newest(matching.filter(written_at__gte=cutoff), search_query)
-        if DENSE_ENOUGH <= len(found) < CANDIDATES:
-            found = _newest(matching, search_query)
-    if len(found) < DENSE_ENOUGH:
-        found = _newest(matching, search_query)
-    return _best_first(found)
-
-
-def _best_first(found: list[Candidate]) -> list[Candidate]:
-    return sorted(found, key=lambda candidate: -candidate.rank)
+    stable). One query of narrow rows: PostgreSQL either walks the newest-first covering index and stops
+    at ``CANDIDATES`` (a common word) or collects the few matches through the GIN index (a rare one)."""
+    return sorted(_newest(matching, search_query), key=lambda candidate: -candidate.rank)
 
 
 def _with_headlines(rows, search_query):
@@ -316,10 +276,10 @@ def _with_headlines(rows, search_query):
 def search(*, user, query: str, kind: str = "", page: str | int | None = None) -> SearchResults:
     """One page of what ``user`` may find for ``query``; ``kind`` narrows it to one kind of entry.
 
-    At most four queries whatever the data (six for one kind of a capped search): the newest
-    ``CANDIDATES`` findable matches, narrow rows with their rank (on PostgreSQL; ``_candidates``), then
-    the page's rows with everything they link to and, on PostgreSQL, their highlighted snippets, made for
-    those rows only. None for an empty query."""
+    Two queries whatever the data (three for one kind of a capped search): the newest ``CANDIDATES``
+    findable matches, narrow rows with their rank (on PostgreSQL), then the page's rows with everything
+    they link to and, on PostgreSQL, their highlighted snippets, made for those rows only. None for an
+    empty query."""
     query = " ".join(query.split())[:MAX_QUERY_LENGTH]
     kind = kind if kind in SearchEntry.Kind.values else ""
     results = SearchResults(query=query, kind=kind)

@@ -34,6 +34,7 @@ SEARCHES = {
     "common word in reviews": "q=ablation",
     "common word in comments": "q=section",
     "two words": "q=forget+gate",
+    "two words, reviews only in the data": "q=residual+network",
     "rare words": "q=topic+7",
     "no match": f"q={SEARCH_NOWHERE}",
     "common word, page 5": "q=ablation&page=5",
