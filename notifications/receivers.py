@@ -114,34 +114,39 @@ def forget_withdrawn_review(sender, review, **kwargs):
     _withdraw(Notification.objects.filter(about__in=abouts), WITHDRAWN_REVIEW_TITLE)
 
 
-@receiver(comment_hidden)
-def tell_the_author_why(sender, comment, entry, **kwargs):
-    """The author of a hidden comment is told why (the reason and the organiser's note, never the text
-    of anyone else)."""
+def _tell_why(*, author, entry, what: str, where: str, afterwards: str, url: str) -> None:
+    """The author of something an organiser hid is told why: the reason and the organiser's note, never
+    the text of anyone else."""
     reason = entry.get_reason_display()
     notify(
-        recipient=comment.author,
+        recipient=author,
         kind=Kind.MODERATION,
-        about=f"hidden:{entry.pk}",
-        title=f"An organiser hid your comment: {reason}",
-        body=f"{reason}."
-        + (f"\n{entry.note}" if entry.note else "")
-        + "\nThe organisers keep its text; you can still delete it.",
+        about=f"hidden-{what}:{entry.pk}" if what != "comment" else f"hidden:{entry.pk}",
+        title=f"An organiser hid your {what}{where}: {reason}",
+        body=f"{reason}." + (f"\n{entry.note}" if entry.note else "") + f"\n{afterwards}",
+        url=url,
+    )
+
+
+@receiver(comment_hidden)
+def tell_the_author_why(sender, comment, entry, **kwargs):
+    _tell_why(
+        author=comment.author,
+        entry=entry,
+        what="comment",
+        where="",
+        afterwards="The organisers keep its text; you can still delete it.",
         url=comment.get_absolute_url(),
     )
 
 
 @receiver(review_hidden)
 def tell_the_review_author_why(sender, review, entry, **kwargs):
-    """The author of a hidden review is told why, and that they can still read it."""
-    reason = entry.get_reason_display()
-    notify(
-        recipient=review.author,
-        kind=Kind.MODERATION,
-        about=f"hidden-review:{entry.pk}",
-        title=f"An organiser hid your review ({_where(review)}): {reason}",
-        body=f"{reason}."
-        + (f"\n{entry.note}" if entry.note else "")
-        + "\nYou and the organisers can still read it; it stays as it is until an organiser shows it again.",
+    _tell_why(
+        author=review.author,
+        entry=entry,
+        what="review",
+        where=f" ({_where(review)})",
+        afterwards="You and the organisers can still read it; it stays as it is until an organiser shows it again.",
         url=review.get_absolute_url(),
     )

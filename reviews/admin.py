@@ -22,6 +22,25 @@ from reviews.models import (
 SHOWN_OR_HIDDEN = (Review.Status.PUBLISHED, Review.Status.HIDDEN)
 
 
+def hide_and_show_actions(what: str, set_hidden):
+    """The admin's bulk actions on reviews or comments: hide as spam (one is hidden from its page on the
+    site, where the reason is chosen), and show again. Each goes through the service, logged."""
+
+    @admin.action(description=f"Hide selected {what}s as spam (their authors are told)")
+    def hide_as_spam(model_admin, request, queryset):
+        for thing in queryset:
+            set_hidden(thing, hidden=True, by=request.user, reason=ModerationReason.SPAM)
+        model_admin.message_user(request, f"Hid {queryset.count()} {what}(s).", messages.SUCCESS)
+
+    @admin.action(description=f"Show selected {what}s to members again")
+    def show(model_admin, request, queryset):
+        for thing in queryset:
+            set_hidden(thing, hidden=False, by=request.user)
+        model_admin.message_user(request, f"{queryset.count()} {what}(s) visible again.", messages.SUCCESS)
+
+    return hide_as_spam, show
+
+
 class AuthorFilter(admin.FieldListFilter):
     """The "By author" filter as a type-ahead box, not a link per member (a site can have thousands). The box
     is the admin's own select2 (``admin/js/autocomplete.js``), asking the changelist's ``authors`` view;
@@ -114,17 +133,9 @@ class ReviewAdmin(FilterByAuthorMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # members write reviews on the site
 
-    @admin.action(description="Hide selected reviews as spam (their authors are told)")
-    def hide_as_spam(self, request, queryset):
-        for review in queryset:
-            services.review_set_hidden(review=review, hidden=True, by=request.user, reason=ModerationReason.SPAM)
-        self.message_user(request, f"Hid {queryset.count()} review(s).", messages.SUCCESS)
-
-    @admin.action(description="Show selected reviews to members again")
-    def show(self, request, queryset):
-        for review in queryset:
-            services.review_set_hidden(review=review, hidden=False, by=request.user)
-        self.message_user(request, f"{queryset.count()} review(s) visible again.", messages.SUCCESS)
+    hide_as_spam, show = hide_and_show_actions(
+        "review", lambda review, **change: services.review_set_hidden(review=review, **change)
+    )
 
 
 @admin.register(Comment)
@@ -158,17 +169,9 @@ class CommentAdmin(FilterByAuthorMixin, admin.ModelAdmin):
     def deleted(self, comment):
         return comment.is_tombstone
 
-    @admin.action(description="Hide selected comments as spam (their authors are told)")
-    def hide_as_spam(self, request, queryset):
-        for comment in queryset:
-            services.comment_set_hidden(comment=comment, hidden=True, by=request.user, reason=ModerationReason.SPAM)
-        self.message_user(request, f"Hid {queryset.count()} comment(s).", messages.SUCCESS)
-
-    @admin.action(description="Show selected comments to members again")
-    def show(self, request, queryset):
-        for comment in queryset:
-            services.comment_set_hidden(comment=comment, hidden=False, by=request.user)
-        self.message_user(request, f"{queryset.count()} comment(s) visible again.", messages.SUCCESS)
+    hide_as_spam, show = hide_and_show_actions(
+        "comment", lambda comment, **change: services.comment_set_hidden(comment=comment, **change)
+    )
 
 
 @admin.register(ReadingChoice)
