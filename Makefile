@@ -24,6 +24,8 @@ endef
 .PHONY: help
 help:
 	@echo "make run          set up .venv, migrate, load the demo journey and serve on http://$(HOST):$(PORT)"
+	@echo "                  (another port: make run PORT=8001)"
+	@echo "make import FILE=README.md [CONFIRM=1]  what a reading list would change; CONFIRM=1 imports it"
 	@echo "make test         run the whole test suite (browser tests need $(CHROMIUM))"
 	@echo "make lint         ruff, the import-linter layer contracts and the template-direction test"
 	@echo "make loadtest     mixed load, then the same while PostgreSQL restarts (see docs/performance.md)"
@@ -52,16 +54,31 @@ run: install
 	DJANGO_DEBUG=1 $(PY) manage.py createcachetable
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_demo_journey
-	DJANGO_DEBUG=1 $(PY) manage.py create_demo_accounts
+	DJANGO_DEBUG=1 $(PY) manage.py create_demo_accounts > $(VENV)/demo-logins.txt
 	DJANGO_DEBUG=1 $(PY) manage.py search_reindex
-	@echo "Serving on http://$(HOST):$(PORT)/  (organisers: http://$(HOST):$(PORT)/admin/)"
-	@echo "Beside it: the task worker (sends mail; printed here in development) and the notification"
-	@echo "schedule (reminders, digests) every 5 minutes. Ctrl-C stops all three."
+	@# The logins and the address are printed once the server answers, below its own start-up lines.
 	@export DJANGO_DEBUG=1 SITE_URL=http://$(HOST):$(PORT); \
 	$(PY) manage.py db_worker --interval 1 & worker=$$!; \
 	$(PY) manage.py send_due_notifications --every 300 & schedule=$$!; \
-	trap 'kill $$worker $$schedule 2>/dev/null; wait $$worker $$schedule 2>/dev/null' EXIT; \
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) manage.py runserver $(HOST):$(PORT) & server=$$!; \
+	trap 'exit 130' INT TERM; \
+	trap 'pkill -P $$server 2>/dev/null; kill $$server $$worker $$schedule 2>/dev/null; wait 2>/dev/null' EXIT; \
+	if $(PY) -m core.wait_for_port $(HOST) $(PORT); then \
+	  echo; echo "================================================================================"; \
+	  echo "Serving on http://$(HOST):$(PORT)/  (organisers: http://$(HOST):$(PORT)/admin/)"; \
+	  cat $(VENV)/demo-logins.txt; \
+	  echo "Beside it: the task worker (sends mail, printed here in development) and the notification"; \
+	  echo "schedule (reminders, digests) every 5 minutes. Ctrl-C stops all three."; \
+	  echo "================================================================================"; \
+	fi; \
+	wait $$server
+
+# A reading list in the group's README style: `make import FILE=path/to/README.md` shows what would
+# change; add `CONFIRM=1` to import it (and `PUBLISH=1` to publish the new weeks at once).
+.PHONY: import
+import: install
+	@test -n "$(FILE)" || { echo "Usage: make import FILE=path/to/README.md [CONFIRM=1] [PUBLISH=1]" >&2; exit 2; }
+	DJANGO_DEBUG=1 $(PY) manage.py import_journey "$(FILE)" $(if $(CONFIRM),,--dry-run) $(if $(PUBLISH),--publish,)
 
 .PHONY: test
 test: install

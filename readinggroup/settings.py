@@ -152,9 +152,10 @@ STORAGES = {
 }
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-# Development prints email to the console; production sends it over SMTP unless told otherwise.
+# Development prints email to the console, decoded (core.mail_console); production sends it over SMTP
+# unless told otherwise.
 EMAIL_BACKEND_PATH = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend" if DEBUG else SMTP_BACKEND
+    "DJANGO_EMAIL_BACKEND", "core.mail_console.ReadableConsoleBackend" if DEBUG else SMTP_BACKEND
 )
 MAILERS = {
     "default": {
@@ -254,10 +255,22 @@ def trusted_proxy_settings(environ) -> tuple[int, str | None]:
 
 ALLAUTH_TRUSTED_PROXY_COUNT, ALLAUTH_TRUSTED_CLIENT_IP_HEADER = trusted_proxy_settings(os.environ)
 
+# One console handler, on the root logger. Django's own "django" logger would print to a console of its
+# own as well (in DEBUG), so every line came out twice: it keeps only the error mails to ADMINS and
+# passes its records up to the root.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "django.utils.log.AdminEmailHandler",
+        },
+    },
+    "loggers": {"django": {"handlers": ["mail_admins"], "level": "INFO"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
 

@@ -21,16 +21,26 @@
     }
   }
 
-  function timeOf(milliseconds) {
-    return new Date(milliseconds).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  // The site saves each part without its surrounding whitespace, and browsers send line ends as CRLF:
+  // text that differs only there is the same text.
+  function same(a, b) {
+    const normal = (text) => (text || "").replace(/\r\n?/g, "\n").trim();
+    return normal(a) === normal(b);
   }
+
+  // 24-hour clock, as the site prints its times.
+  function timeOf(milliseconds) {
+    return new Date(milliseconds).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  }
+
+  const saveLabel = form.dataset.autosaveSaveLabel || "Save draft";
 
   function save() {
     const values = Object.fromEntries(fields.map((field) => [field.name, field.value]));
     const savedAt = Date.now();
     try {
       window.localStorage.setItem(key, JSON.stringify({ version: version, savedAt: savedAt, values: values }));
-      status.textContent = "Kept in this browser at " + timeOf(savedAt) + ". Save draft to store it on the site.";
+      status.textContent = "Kept in this browser at " + timeOf(savedAt) + ". " + saveLabel + " to store it on the site.";
     } catch (error) {
       status.textContent = "This browser could not keep a copy; save your draft now and then.";
     }
@@ -44,7 +54,7 @@
     });
   }
 
-  function offerUndo(label, values) {
+  function offerUndo(label, values, done) {
     const button = document.createElement("button");
     button.type = "button";
     button.className = "button-link";
@@ -52,13 +62,13 @@
     button.addEventListener("click", () => {
       fill(values);
       window.localStorage.removeItem(key);
-      status.textContent = "Done.";
+      status.textContent = done;
     });
     status.append(" ", button);
   }
 
   const kept = read();
-  const differs = kept && kept.values && fields.some((field) => (kept.values[field.name] ?? field.value) !== field.value);
+  const differs = kept && kept.values && fields.some((field) => !same(kept.values[field.name] ?? field.value, field.value));
   if (form.dataset.autosaveState !== "saved") {
     save(); // a preview or a refused save: the text in the form is not on the site yet
   } else if (kept && !differs) {
@@ -67,10 +77,18 @@
   } else if (differs && kept.version === version) {
     fill(kept.values);
     status.textContent = "Restored text you had not saved yet (kept in this browser at " + timeOf(kept.savedAt) + ").";
-    offerUndo("Discard it and show the saved review", serverValues);
+    offerUndo(
+      "Discard it and show the saved review",
+      serverValues,
+      "Showing the review as saved on the site; the browser's copy is gone.",
+    );
   } else if (differs) {
     status.textContent = "This browser kept text from an older version of this review (" + timeOf(kept.savedAt) + ").";
-    offerUndo("Restore that text", kept.values);
+    offerUndo(
+      "Restore that text",
+      kept.values,
+      "Restored the text kept in this browser. " + saveLabel + " to store it on the site.",
+    );
   }
 
   let timer = null;

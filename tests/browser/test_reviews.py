@@ -169,3 +169,40 @@ def test_cancelling_a_reply_posts_a_new_comment_instead(page, sign_in, week_with
     page.get_by_role("button", name="Post comment").click()
     expect(page.get_by_text("Your comment is posted.")).to_be_visible()
     assert Comment.objects.get(body="A thread of its own.").parent is None
+
+
+@pytest.mark.parametrize("typed", ["Ends with a newline\n", "  Spaces around it  \n\n", "Two\r\nlines"])
+def test_the_autosave_prompt_stays_away_when_only_whitespace_differs(page, sign_in, week_with_a_review, typed):
+    member = UserFactory(username="ada")
+    sign_in(page, member)
+    page.goto("/weeks/2/reviews/1/write/")
+    page.get_by_label("Summary").fill(typed)
+    expect(page.locator("#autosave-status")).to_contain_text("Save draft to store it on the site")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text(re.compile("Draft saved at"))).to_be_visible()
+    status = page.locator("#autosave-status")
+    expect(status).not_to_contain_text("older version")
+    expect(status).not_to_contain_text("Restored")
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+    page.reload()
+    expect(status).to_have_text("")
+
+
+def test_the_autosave_prompt_offers_text_that_really_differs_and_says_what_restoring_did(
+    page, sign_in, week_with_a_review
+):
+    member = UserFactory(username="ada")
+    sign_in(page, member)
+    page.goto("/weeks/2/reviews/1/write/")
+    page.get_by_label("Summary").fill("First words")
+    page.get_by_role("button", name="Save draft").click()
+    expect(page.get_by_text(re.compile("Draft saved at"))).to_be_visible()
+    page.get_by_label("Summary").fill("Second words, never saved")
+    expect(page.locator("#autosave-status")).to_contain_text(re.compile(r"Kept in this browser at \d\d:\d\d\."))
+    Review.objects.filter(author=member).update(summary="Changed elsewhere", version=5)  # another tab saved
+    page.reload()
+    status = page.locator("#autosave-status")
+    expect(status).to_contain_text("older version of this review")
+    status.get_by_role("button", name="Restore that text").click()
+    expect(page.get_by_label("Summary")).to_have_value("Second words, never saved")
+    expect(status).to_have_text("Restored the text kept in this browser. Save draft to store it on the site.")
