@@ -1,0 +1,63 @@
+"""Layout facts on every main page, signed out, as a member and as an organiser, at 1280 px and on a
+390 px phone: full-page screenshots into test-artifacts/, no sideways scrolling, space between the
+header and the first heading, and the safe button before the risky one."""
+
+import pytest
+
+from members.services import organiser_grant
+from tests.browser.test_accessibility import journey  # noqa: F401 (the same small journey, a fixture)
+from tests.factories import UserFactory
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+SIGNED_OUT = ["/", "/weeks/1/", "/weeks/1/papers/1/", "/search/?q=learning", "/accounts/login/", "/accounts/signup/"]
+MEMBER = ["/", "/weeks/1/", "REVIEW", "/weeks/1/reviews/1/write/", "/weeks/1/agenda/", "/members/ada/"]
+ORGANISER = ["/weeks/1/", "/desk/weeks/", "/desk/weeks/1/", "/admin/", "/admin/papers/week/"]
+
+
+def layout_problems(page) -> list[str]:
+    facts = page.evaluate(
+        """() => {
+          const root = document.scrollingElement;
+          const header = document.querySelector(".site-header, #header");
+          // The first thing on the page under the header: a message, a breadcrumb or the title.
+          const heading = document.querySelector("main.wrap > *, #content > *");
+          return {
+            sideways: root.scrollWidth - root.clientWidth,
+            gap: header && heading ? heading.getBoundingClientRect().top - header.getBoundingClientRect().bottom : null,
+          };
+        }"""
+    )
+    problems = []
+    if facts["sideways"] > 1:
+        problems.append(f"scrolls sideways by {facts['sideways']} px")
+    if facts["gap"] is not None and facts["gap"] < 12:
+        problems.append(f"the page starts {facts['gap']:.0f} px below the header")
+    return problems
+
+
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_pages_fit_the_screen_and_headings_breathe(new_page, sign_in, journey, viewport, screenshot):  # noqa: F811
+    organiser = UserFactory(username="olivia")
+    organiser_grant(user=organiser)
+    problems = {}
+    for who, urls in ((None, SIGNED_OUT), (journey["author"], MEMBER), (organiser, ORGANISER)):
+        page = new_page()
+        page.set_viewport_size(VIEWPORTS[viewport])
+        if who is not None:
+            sign_in(page, who)
+        for url in urls:
+            url = journey["review"].get_absolute_url() if url == "REVIEW" else url
+            page.goto(url)
+            role = "visitor" if who is None else ("organiser" if who == organiser else "member")
+            name = url.strip("/").replace("/", "-").replace("?", "-").replace("=", "-") or "home"
+            screenshot(f"{viewport}-{role}-{name}", page)
+            if found := layout_problems(page):
+                problems[f"{url} as {role}"] = found
+    assert not problems, problems
+
+
+def test_the_safe_action_comes_before_publishing(page, sign_in, journey):  # noqa: F811
+    sign_in(page, UserFactory(username="grace"))
+    page.goto("/weeks/1/reviews/1/write/")
+    labels = page.locator("form.review-form .form-actions button").all_inner_texts()
+    assert labels.index("Save draft") < labels.index("Publish"), labels
