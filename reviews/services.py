@@ -136,6 +136,15 @@ def reading_choice_record(*, scope, member) -> ReadingChoice:
 
 
 @transaction.atomic
+def reading_choice_undo(*, scope, member) -> bool:
+    """``member`` takes back "show me" for ``scope``: its reviews are hidden from them again until they
+    publish their own or the meeting starts. A review unpublished after reading is a different record
+    and stays. Returns whether there was a choice to take back."""
+    deleted, _ = ReadingChoice.objects.filter(scope=scope, member=member, how=ReadingChoice.How.CHOSE_TO_READ).delete()
+    return bool(deleted)
+
+
+@transaction.atomic
 def comment_create(*, review: Review, author, body: str, parent: Comment | None = None) -> Comment:
     """Post a comment or a reply. Refuses replies across reviews and to deleted or hidden comments."""
     if parent is not None:

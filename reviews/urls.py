@@ -8,6 +8,11 @@ urlpatterns = [
     path("weeks/<int:number>/reviews/<int:position>/", pages.scope_reviews, name="scope_reviews"),
     path("weeks/<int:number>/reviews/<int:position>/write/", writing.review_write, name="review_write"),
     path("weeks/<int:number>/reviews/<int:position>/read-first/", writing.reading_choice, name="reading_choice"),
+    path(
+        "weeks/<int:number>/reviews/<int:position>/read-first/undo/",
+        writing.reading_choice_undo,
+        name="reading_choice_undo",
+    ),
     path("weeks/<int:number>/agenda/", agenda.week_agenda, name="week_agenda"),
     path("weeks/<int:number>/agenda.md", agenda.week_agenda_markdown, name="week_agenda_markdown"),
     path("weeks/<int:number>/meeting-notes/", meeting.meeting_notes, name="meeting_notes"),

@@ -209,9 +209,11 @@ SITE = {
         # An empty form saves a draft; for those who already have a review it is a stale save.
         row(302, 403, 409, 409, 302, 302, 302),
     ),
+    # GET: the page that says what "show me" means; POST: the choice. Undoing it is a button.
     "reviews:reading_choice": Cell(
-        SCOPE, row(302, 405, 405, 405, 405, 405, 405), row(302, 403, 302, 302, 302, 302, 302)
+        SCOPE, row(302, 403, 200, 200, 200, 200, 200), row(302, 403, 302, 302, 302, 302, 302)
     ),
+    "reviews:reading_choice_undo": Cell(SCOPE, same(405), row(302, 403, 302, 302, 302, 302, 302)),
     "reviews:review_detail": Cell(REVIEW, row(302, 403, 200, 200, 403, 403, 200), same(405)),
     "reviews:review_unpublish": Cell(
         REVIEW, row(302, 405, 405, 405, 405, 405, 405), row(302, 404, 404, 302, 404, 404, 404)

@@ -53,6 +53,7 @@ URL_OWNERS = {
     "reviews:item_place": "tests/reviews/test_meeting.py",
     "reviews:meeting_notes": "tests/reviews/test_meeting.py",
     "reviews:reading_choice": "tests/reviews/test_views.py",
+    "reviews:reading_choice_undo": "tests/reviews/test_views.py",
     "reviews:review_detail": "tests/reviews/test_views.py",
     "reviews:review_unpublish": "tests/reviews/test_views.py",
     "reviews:comment_create": "tests/reviews/test_views.py",

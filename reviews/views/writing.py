@@ -105,16 +105,35 @@ def review_unpublish(request, pk: int):
 
 
 @login_required
-@require_POST
 def reading_choice(request, number: int, position: int):
+    """ "I will not write one — show me": a page that says what the choice means, then the button."""
     scope = scope_or_404(request.user, number, position)
     require(request, "reviews.write_review", reason="Only verified members write reviews.")
-    services.reading_choice_record(scope=scope, member=request.user)
-    messages.success(
-        request,
-        "You can now read the others' reviews of these papers. The organisers can see that you chose to "
-        "read without writing first — you can still write yours.",
-    )
+    if request.method == "POST":
+        services.reading_choice_record(scope=scope, member=request.user)
+        messages.success(
+            request,
+            "You can now read the others' reviews of these papers. The organisers can see that you chose to "
+            "read without writing first — you can still write yours, or undo this choice on the week page.",
+        )
+        return redirect(f"{scope.week.get_absolute_url()}#scope-{scope.position}")
+    context = {"scope": scope, "week": scope.week, "papers": list(scope.papers.all())}
+    return render(request, "reviews/reading_choice.html", context)
+
+
+@require_POST
+@login_required
+def reading_choice_undo(request, number: int, position: int):
+    scope = scope_or_404(request.user, number, position)
+    require(request, "reviews.write_review", reason="Only verified members write reviews.")
+    if services.reading_choice_undo(scope=scope, member=request.user):
+        messages.success(
+            request,
+            f"Undone: the others' reviews of {scope.label()} are hidden again until you publish yours"
+            + (" or the meeting starts." if scope.week.meeting_at else "."),
+        )
+    else:
+        messages.info(request, "There was no choice to undo.")
     return redirect(f"{scope.week.get_absolute_url()}#scope-{scope.position}")
 
 

@@ -83,6 +83,7 @@ def test_signed_in_pages_have_no_serious_violations(page, sign_in, journey):
         "/weeks/1/papers/1/",
         journey["review"].get_absolute_url(),
         "/weeks/1/reviews/1/write/",
+        "/weeks/1/reviews/1/read-first/",
         "/weeks/1/agenda/",
         "/members/ada/",
         "/accounts/profile/",

@@ -102,9 +102,15 @@ def test_member_who_will_not_write_chooses_to_read_the_others(page, sign_in, wee
     sign_in(page, UserFactory(username="reader"))
     page.goto("/weeks/2/")
     expect(page.get_by_text("Alan's careful summary")).to_have_count(0)
-    page.get_by_role("button", name="I will not write one — show me").click()
+    page.get_by_role("link", name="I will not write one — show me").click()
+    page.wait_for_url("**/read-first/")
+    expect(page.get_by_role("heading", name="Read the others' reviews without writing yours first?")).to_be_visible()
+    page.get_by_role("button", name="Show me the reviews").click()
     expect(page.get_by_text("The organisers can see that you chose")).to_be_visible()
     expect(page.get_by_text("Alan's careful summary of LeNet")).to_be_visible()
+    page.get_by_role("button", name="Undo “show me”: hide the others' reviews again").click()
+    expect(page.get_by_text("Undone: the others' reviews of")).to_be_visible()
+    expect(page.get_by_text("Alan's careful summary of LeNet")).to_have_count(0)
 
 
 def test_text_survives_a_save_that_never_reached_the_site(page, sign_in, week_with_a_review):

@@ -2,9 +2,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from reviews.models import Comment, Review
+from reviews import services
+from reviews.models import Comment, ReadingChoice, Review
 from tests.factories import CommentFactory, PaperFactory, ReviewFactory, ReviewScopeFactory, UserFactory
 from tests.helpers import queries_for
+from tests.reviews.conftest import HIDDEN_SUMMARY
 from tests.reviews.helpers import textarea_text
 
 pytestmark = pytest.mark.django_db
@@ -388,3 +390,30 @@ def test_organisers_do_not_see_drafts_in_the_admin(client, organiser, draft_revi
     found = client.get(reverse("admin:reviews_review_changelist"), {"q": "Half-formed"}).content.decode()
     assert draft_link not in found and "0 reviews" in found
     assert client.get(reverse("admin:reviews_review_change", args=[published_review.pk])).status_code == 200
+
+
+def test_show_me_asks_first_then_can_be_undone(client, published_review, member):
+    scope = published_review.scope
+    args = [scope.week.number, scope.position]
+    client.force_login(member)
+    week_page = client.get(scope.week.get_absolute_url()).content.decode()
+    assert f'href="{reverse("reviews:reading_choice", args=args)}"' in week_page  # a link to a page, not a POST
+    page = client.get(reverse("reviews:reading_choice", args=args)).content.decode()
+    assert "The organisers can see that you chose to read without writing first." in page
+    assert not ReadingChoice.objects.exists()  # looking at the page chose nothing
+    client.post(reverse("reviews:reading_choice", args=args))
+    week_page = client.get(scope.week.get_absolute_url()).content.decode()
+    assert HIDDEN_SUMMARY in week_page and "Undo “show me”" in week_page
+    response = client.post(reverse("reviews:reading_choice_undo", args=args), follow=True)
+    assert "Undone: the others&#x27; reviews of" in response.content.decode()
+    assert not ReadingChoice.objects.exists()
+    assert HIDDEN_SUMMARY not in client.get(scope.week.get_absolute_url()).content.decode()
+    again = client.post(reverse("reviews:reading_choice_undo", args=args), follow=True)
+    assert "There was no choice to undo." in again.content.decode()
+
+
+def test_undo_leaves_a_review_withdrawn_after_reading_on_record(published_review, member):
+    scope = published_review.scope
+    ReadingChoice.objects.create(scope=scope, member=member, how=ReadingChoice.How.UNPUBLISHED_AFTER_READING)
+    assert services.reading_choice_undo(scope=scope, member=member) is False
+    assert ReadingChoice.objects.filter(member=member).exists()
