@@ -3,11 +3,12 @@
 // The prefix comes from the form's data-clear-local-storage-prefix attribute: no inline script (CSP).
 (function () {
   "use strict";
-  const form = document.querySelector("form[data-clear-local-storage-prefix]");
-  if (!form) {
+  // The header's sign-out button and the sign-out page's form both carry the attribute.
+  const forms = Array.from(document.querySelectorAll("form[data-clear-local-storage-prefix]"));
+  if (forms.length === 0) {
     return;
   }
-  const prefix = form.dataset.clearLocalStoragePrefix;
+  const prefix = forms[0].dataset.clearLocalStoragePrefix;
 
   function storage() {
     try {
@@ -36,7 +37,9 @@
   if (note && ownKeys(store).length > 0) {
     note.hidden = false;
   }
-  form.addEventListener("submit", () => {
-    ownKeys(store).forEach((key) => store.removeItem(key));
-  });
+  forms.forEach((form) =>
+    form.addEventListener("submit", () => {
+      ownKeys(store).forEach((key) => store.removeItem(key));
+    }),
+  );
 })();
