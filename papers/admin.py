@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
@@ -45,14 +46,15 @@ class PaperInlineForm(forms.ModelForm):
             self._update_errors(error)
 
 
-class PaperInline(admin.TabularInline):
-    """The week's papers at a glance; the full bibliographic form is one click away ("Change")."""
+class PaperInline(admin.StackedInline):
+    """The week's papers, a few fields to a line (nine in a row did not fit a 1280 px screen); the full
+    bibliographic form is one click away ("Change")."""
 
     model = Paper
     form = PaperInlineForm
     extra = 0
     ordering = ["position"]
-    fields = ["position", "title", "authors", "year", "url", "pdf_url", "arxiv_id", "doi", "focus_note"]
+    fields = [("position", "year"), "title", "authors", ("url", "pdf_url"), ("arxiv_id", "doi"), "focus_note"]
     show_change_link = True
 
     def get_queryset(self, request):
@@ -60,10 +62,17 @@ class PaperInline(admin.TabularInline):
 
 
 class ResourceInline(admin.TabularInline):
+    """A week has many resources, so they stay one row each, in boxes narrow enough for a 1280 px screen
+    (static/css/admin-week.css)."""
+
     model = Resource
     extra = 0
     ordering = ["position", "pk"]
-    fields = ["position", "kind", "topic", "title", "url", "paper", "note"]
+    # A plain address box: the admin's own shows the saved address again as a long link above it.
+    formfield_overrides = {models.URLField: {"widget": forms.URLInput}}
+    # The note is on each resource's own page ("Change"): seven columns did not fit.
+    fields = ["position", "kind", "topic", "title", "url", "paper"]
+    show_change_link = True
     classes = ["collapse"]
 
     def get_queryset(self, request):
@@ -139,13 +148,13 @@ def _submitted_paper_positions(data) -> set[int]:
     return positions
 
 
-class ReviewScopeInline(admin.TabularInline):
+class ReviewScopeInline(admin.StackedInline):
     model = ReviewScope
     form = ReviewScopeInlineForm
     formset = ReviewScopeFormSet
     extra = 0
     ordering = ["position"]
-    fields = ["position", "papers", "paper_positions", "focus"]
+    fields = [("position", "paper_positions"), "papers", "focus"]
     verbose_name = "review scope"
     verbose_name_plural = "review scopes (what one review covers; papers left out get a scope of their own)"
 
@@ -181,6 +190,10 @@ def _week_id(request) -> int | None:
 @admin.register(Week)
 class WeekAdmin(admin.ModelAdmin):
     save_on_top = True
+
+    class Media:
+        css = {"all": ["css/admin-week.css"]}
+
     list_display = ["number", "title", "reading_starts", "reviews_due", "meeting_at", "published", "paper_count"]
     list_display_links = ["number", "title"]
     list_filter = [PublicationFilter, "reading_starts"]

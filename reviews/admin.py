@@ -22,6 +22,14 @@ from reviews.models import (
 SHOWN_OR_HIDDEN = (Review.Status.PUBLISHED, Review.Status.HIDDEN)
 
 
+class ReadOnlyAdminMixin:
+    """Members' writing is theirs: the admin shows it without Save buttons. Organisers act on it through the
+    list's actions (hide, show) and the site's own pages, which log what they do."""
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 def hide_and_show_actions(what: str, set_hidden):
     """The admin's bulk actions on reviews or comments: hide as spam (one is hidden from its page on the
     site, where the reason is chosen), and show again. Each goes through the service, logged."""
@@ -108,8 +116,8 @@ class FilterByAuthorMixin:
 
 
 @admin.register(Review)
-class ReviewAdmin(FilterByAuthorMixin, admin.ModelAdmin):
-    list_display = ["__str__", "author", "status", "published_at", "edited_at"]
+class ReviewAdmin(FilterByAuthorMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ["week_and_scope", "excerpt", "author", "status", "published_at", "edited_at", "on_the_site"]
     list_filter = [("author", AuthorFilter), "status", "scope__week"]
     # Text columns only, each with a trigram index on PostgreSQL (migration 0007): a search used to join
     # every row to auth_user for its username too; the author box filters by member instead.
@@ -130,6 +138,14 @@ class ReviewAdmin(FilterByAuthorMixin, admin.ModelAdmin):
         # Drafts are private to their authors, organisers included; hidden reviews are listed.
         return super().get_queryset(request).filter(status__in=SHOWN_OR_HIDDEN)
 
+    @admin.display(description="Week · scope", ordering="scope__week__number")
+    def week_and_scope(self, review):
+        return f"Week {review.scope.week.number} · scope {review.scope.position}"
+
+    @admin.display(description="")
+    def on_the_site(self, review):
+        return format_html('<a href="{}">Read on the site</a>', review.get_absolute_url())
+
     def has_add_permission(self, request):
         return False  # members write reviews on the site
 
@@ -139,7 +155,7 @@ class ReviewAdmin(FilterByAuthorMixin, admin.ModelAdmin):
 
 
 @admin.register(Comment)
-class CommentAdmin(FilterByAuthorMixin, admin.ModelAdmin):
+class CommentAdmin(FilterByAuthorMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "author", "created", "hidden", "deleted"]
     list_filter = [("author", AuthorFilter), "hidden_at", "deleted_at"]
     search_fields = ["body"]  # trigram-indexed on PostgreSQL, as the review's texts

@@ -231,3 +231,27 @@ def test_the_board_shows_a_hidden_review_as_written_and_hidden(published_review,
     board = week_board(week=published_review.scope.week)
     [row] = [row for row in board.rows if row.member == author]
     assert [cell.state for cell in row.cells] == [State.HIDDEN] and row.missing == []
+
+
+@pytest.mark.parametrize("model", ["review", "comment"])
+def test_the_admin_lists_members_writing_read_only_and_hides_spam_in_bulk(
+    client, discussion, organiser, django_capture_on_commit_callbacks, model
+):
+    review = discussion.review
+    thing = review if model == "review" else discussion
+    client.force_login(organiser)
+    change_page = client.get(reverse(f"admin:reviews_{model}_change", args=[thing.pk])).content.decode()
+    assert 'name="_save"' not in change_page  # read-only: no Save buttons
+    changelist = reverse(f"admin:reviews_{model}_changelist")
+    listed = client.get(changelist).content.decode()
+    if model == "review":
+        assert f'href="{review.get_absolute_url()}">Read on the site</a>' in listed
+        assert f"Week {review.scope.week.number} · scope {review.scope.position}" in listed
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(changelist, {"action": "hide_as_spam", "_selected_action": [thing.pk]})
+    thing.refresh_from_db()
+    assert thing.is_hidden and thing.hidden_reason == "spam"
+    assert ModerationEntry.objects.get().action == ("hide_review" if model == "review" else "hide")
+    client.post(changelist, {"action": "show", "_selected_action": [thing.pk]})
+    thing.refresh_from_db()
+    assert not thing.is_hidden
