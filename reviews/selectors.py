@@ -16,6 +16,7 @@ from django.utils.dates import MONTHS_3
 from django.utils.http import RFC3986_SUBDELIMS
 
 from core.roles import is_in_the_group, is_member, organisers_q
+from members import avatars
 from papers.models import Paper, ReviewScope, Week
 from reviews.models import Comment, ItemVote, ReadingChoice, Review, ReviewItem
 from reviews.rules import readable_reviews_q, unlocked_scopes_q
@@ -340,7 +341,8 @@ def comments_at(*, review: Review, places: list[CommentPlace]) -> list[Comment]:
     """The comments at ``places`` (a page of threads), in that order, each with its place's ``depth``,
     ``indent`` (the depth capped at ``COMMENT_MAX_INDENT``, for display) and ``thread``, the
     ``parent_comment`` it replies to (None for a top-level one), and its author's ``author_name``,
-    ``author_username``, ``author_url`` (their member page) and ``author_is_organiser``, and when it was
+    ``author_username``, ``author_url`` (their member page), ``author_is_organiser`` and avatar
+    (``author_initials``, ``author_hue``, ``members.avatars``), and when it was
     written in the site's time zone (``created_iso``, ``created_label``).
 
     Only these rows are read in full (no Markdown sources), with the author's name as columns rather
@@ -365,6 +367,8 @@ def comments_at(*, review: Review, places: list[CommentPlace]) -> list[Comment]:
         comment.parent_comment = by_pk.get(place.parent_id)
         comment.author_name = comment.author_display_name or comment.author_username
         comment.author_url = _member_url(comment.author_username)
+        comment.author_initials = avatars.initials(comment.author_name)
+        comment.author_hue = avatars.hue(comment.author_username)
         # Django's date filter looks its formats up again for every value (a third of a long discussion's
         # page): the same text as date:"c" and date:"j M, H:i", with the month's name looked up once.
         local = comment.created.astimezone(zone)

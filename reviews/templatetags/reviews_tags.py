@@ -4,6 +4,7 @@ from django.template.defaultfilters import pluralize
 from django.utils.functional import cached_property
 
 from core.roles import is_member, is_organiser
+from members import avatars
 from members.models import display_name
 
 register = template.Library()
@@ -12,6 +13,14 @@ register = template.Library()
 @register.filter
 def member_name(user) -> str:
     return display_name(user)
+
+
+@register.inclusion_tag("reviews/_avatar.html")
+def avatar(user):
+    """A member's initials on their colour (``members.avatars``), for bylines."""
+    name = display_name(user)
+    username = user.get_username() if user is not None else ""
+    return {"initials": avatars.initials(name), "hue": avatars.hue(username)}
 
 
 class CommentPermissions:

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from members import avatars
 from reviews import services
 from reviews.models import Comment, ReadingChoice, Review
 from tests.factories import CommentFactory, PaperFactory, ReviewFactory, ReviewScopeFactory, UserFactory
@@ -417,3 +418,15 @@ def test_undo_leaves_a_review_withdrawn_after_reading_on_record(published_review
     ReadingChoice.objects.create(scope=scope, member=member, how=ReadingChoice.How.UNPUBLISHED_AFTER_READING)
     assert services.reading_choice_undo(scope=scope, member=member) is False
     assert ReadingChoice.objects.filter(member=member).exists()
+
+
+def test_comments_show_the_authors_avatar_and_a_link_to_themselves(client, published_review, author):
+    comment = CommentFactory(review=published_review, author=author)
+    client.force_login(author)
+    page = client.get(published_review.get_absolute_url()).content.decode()
+    hue = avatars.hue(author.username)
+    assert (
+        f'<span class="avatar avatar-hue-{hue}" aria-hidden="true">{avatars.initials(author.username)}</span>' in page
+    )
+    assert f'<a class="comment-permalink" href="#comment-{comment.pk}"' in page
+    assert reverse("member_detail", args=[author.username]) in page
