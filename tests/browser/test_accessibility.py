@@ -67,7 +67,9 @@ SIGNED_OUT_PAGES = [
 ]
 
 
-def test_signed_out_pages_have_no_serious_violations(page, journey):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_signed_out_pages_have_no_serious_violations(page, journey, scheme):
+    page.emulate_media(color_scheme=scheme)
     problems = {}
     for url in SIGNED_OUT_PAGES:
         page.goto(url)
@@ -75,7 +77,9 @@ def test_signed_out_pages_have_no_serious_violations(page, journey):
     assert not any(problems.values()), problems
 
 
-def test_signed_in_pages_have_no_serious_violations(page, sign_in, journey):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_signed_in_pages_have_no_serious_violations(page, sign_in, journey, scheme):
+    page.emulate_media(color_scheme=scheme)
     sign_in(page, journey["author"])
     pages = [
         "/",
@@ -105,7 +109,8 @@ def all_violations(page) -> list[str]:
     ]
 
 
-def test_the_agenda_has_no_violations_at_all_for_members_organisers_and_visitors(new_page, sign_in, journey):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_agenda_has_no_violations_at_all_for_members_organisers_and_visitors(new_page, sign_in, journey, scheme):
     """The agenda, with an item answered, pinned and merged, as its author, another member and an organiser
     see it (the organisers' buttons, forms and the answer form too); signed out, it asks to sign in."""
     scope, author = journey["scope"], journey["author"]
@@ -126,6 +131,7 @@ def test_the_agenda_has_no_violations_at_all_for_members_organisers_and_visitors
         (None, ["/weeks/1/agenda/"]),
     ]:
         page = new_page()
+        page.emulate_media(color_scheme=scheme)
         if user is not None:
             sign_in(page, user)
         for url in urls:

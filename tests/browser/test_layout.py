@@ -72,3 +72,14 @@ def test_the_safe_action_comes_before_publishing(page, sign_in, journey):  # noq
     page.goto("/weeks/1/reviews/1/write/")
     labels = page.locator("form.review-form .form-actions button").all_inner_texts()
     assert labels.index("Save draft") < labels.index("Publish"), labels
+
+
+def test_dark_scheme_pages(page, sign_in, journey, screenshot):  # noqa: F811
+    """The same pages for a system set to dark: screenshots, and the page's colours come from the dark set."""
+    page.emulate_media(color_scheme="dark")
+    sign_in(page, journey["author"])
+    for url in ("/", "/weeks/1/", journey["review"].get_absolute_url()):
+        page.goto(url)
+        screenshot(f"dark-{url.strip('/').replace('/', '-') or 'home'}")
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(20, 23, 29)", (url, background)
