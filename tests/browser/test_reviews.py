@@ -39,7 +39,7 @@ def test_new_member_signs_up_writes_publishes_and_discusses(page, week_with_a_re
     expect(page.get_by_role("link", name="grace")).to_be_visible()  # signed in
 
     page.goto("/weeks/2/")
-    expect(page.get_by_text("1 review by other members is hidden")).to_be_visible()
+    expect(page.get_by_text("1 other member has published a review of this.")).to_be_visible()
     expect(page.get_by_text("Alan's careful summary")).to_have_count(0)
     page.get_by_role("link", name="Write your review").first.click()
     page.wait_for_url("**/write/")  # the form's scripts have run: typing before them would go unseen

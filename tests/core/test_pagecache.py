@@ -38,7 +38,7 @@ def test_any_change_shows_at_once(client, week):
     paper.save()
     assert "LSTM, revisited" in client.get("/weeks/4/").content.decode()
     ReviewFactory(scope=week.review_scopes.get())
-    assert "1 review by other members is hidden" in client.get("/weeks/4/").content.decode()
+    assert "1 member has published a review of this." in client.get("/weeks/4/").content.decode()
 
 
 def test_changes_through_the_importer_and_deletions_show_at_once(client, week):

@@ -39,7 +39,7 @@ def test_member_without_own_review_sees_the_count_and_no_content(client, member,
     client.force_login(member)
     assert visible_on(client, published_review) == NONE_VISIBLE
     week_page = client.get(published_review.scope.week.get_absolute_url()).content.decode()
-    assert "1 review by other members is hidden" in week_page
+    assert "1 other member has published a review of this." in week_page
     assert "I will not write one — show me" in week_page
     response = client.get(published_review.get_absolute_url())
     assert response.status_code == 403 and "Write your own review first" in response.content.decode()
@@ -84,7 +84,7 @@ def test_anonymous_visitor_sees_no_review_content(client, published_review):
     response = client.get(published_review.get_absolute_url())
     assert response.status_code == 302 and reverse("account_login") in response["Location"]
     assert (
-        "1 review by other members is hidden"
+        "1 member has published a review of this."
         in client.get(published_review.scope.week.get_absolute_url()).content.decode()
     )
 
