@@ -126,3 +126,14 @@ def test_not_found_page_is_the_sites_own_and_leaks_nothing(client):
     assert response.status_code == 404
     assert "Page not found" in content and "See all weeks" in content
     assert "Traceback" not in content and "urlpatterns" not in content
+
+
+def test_a_paper_page_leads_to_its_review_scopes_on_the_week_page(client):
+    from tests.factories import PaperFactory, ReviewScopeFactory, WeekFactory
+
+    week = WeekFactory(number=5)
+    paper = PaperFactory(week=week, position=1)
+    ReviewScopeFactory(week=week, position=2).papers.add(paper)
+    page = client.get(paper.get_absolute_url()).content.decode()
+    assert f'href="{week.get_absolute_url()}#scope-2">Write or read the reviews on the week page</a>' in page
+    assert f'<a href="{week.get_absolute_url()}#scope-2">Paper 1</a>' in page
