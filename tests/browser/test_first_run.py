@@ -22,7 +22,7 @@ def test_joining_from_a_week_through_the_printed_link_lands_on_that_week(page, o
     page.get_by_label("Username").fill("grace")
     page.locator("#id_password1").fill("lovelace-engine-1843")
     page.locator("#id_password2").fill("lovelace-engine-1843")
-    page.get_by_role("button", name=re.compile("Sign up", re.IGNORECASE)).click()
+    page.get_by_role("button", name="Join", exact=True).click()
     expect(page.get_by_role("heading", name=re.compile("Verify your email", re.IGNORECASE))).to_be_visible()
 
     printed = console.getvalue()

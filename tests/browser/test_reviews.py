@@ -30,8 +30,8 @@ def test_new_member_signs_up_writes_publishes_and_discusses(page, week_with_a_re
     page.get_by_label("Username").fill("grace")
     page.locator("#id_password1").fill("lovelace-engine-1843")
     page.locator("#id_password2").fill("lovelace-engine-1843")
-    page.get_by_role("button", name="Sign Up").click()
-    expect(page.get_by_role("heading", name="Verify Your Email Address")).to_be_visible()
+    page.get_by_role("button", name="Join", exact=True).click()
+    expect(page.get_by_role("heading", name="Verify your email address")).to_be_visible()
 
     link = re.search(r"https?://\S+/accounts/confirm-email/\S+", mail.outbox[-1].body).group(0)
     page.goto(urlsplit(link).path)

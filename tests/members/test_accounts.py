@@ -22,7 +22,7 @@ def test_sign_up_requires_email_verification_before_membership(client, django_ca
         response = client.post(reverse("account_signup"), SIGNUP, follow=True)
     user = get_user_model().objects.get(username="grace")
     assert not is_member(user)
-    assert "Verify Your Email Address" in response.content.decode()
+    assert "Verify your email address" in response.content.decode()
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["grace@example.com"]
     link = confirmation_path(mail.outbox[0])
     client.post(link.split("testserver", 1)[-1])
@@ -34,7 +34,7 @@ def test_sign_up_requires_email_verification_before_membership(client, django_ca
 def test_unverified_account_cannot_sign_in_yet(client):
     UserFactory(username="pending", verified=False)
     response = client.post(reverse("account_login"), {"login": "pending", "password": TEST_PASSWORD}, follow=True)
-    assert "Verify Your Email Address" in response.content.decode()
+    assert "Verify your email address" in response.content.decode()
 
 
 def test_password_reset_does_not_reveal_whether_an_account_exists(client, django_capture_on_commit_callbacks):
@@ -51,7 +51,7 @@ def test_sign_up_with_a_taken_email_does_not_reveal_it(client):
     UserFactory(username="taken", email="grace@example.com")
     response = client.post(reverse("account_signup"), SIGNUP, follow=True)
     assert "already" not in response.content.decode().lower()
-    assert "Verify Your Email Address" in response.content.decode()
+    assert "Verify your email address" in response.content.decode()
 
 
 def test_repeated_failed_logins_are_rate_limited_even_with_the_right_password(client):
