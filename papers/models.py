@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -208,6 +210,11 @@ class Resource(TimestampedModel):
 
     def __str__(self):
         return self.display_title
+
+    @property
+    def host(self) -> str:
+        """The site a link goes to, as people say it: "youtube.com", "arxiv.org"."""
+        return (urlsplit(self.url).hostname or "").removeprefix("www.")
 
     @property
     def display_title(self) -> str:

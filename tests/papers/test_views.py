@@ -137,3 +137,22 @@ def test_a_paper_page_leads_to_its_review_scopes_on_the_week_page(client):
     page = client.get(paper.get_absolute_url()).content.decode()
     assert f'href="{week.get_absolute_url()}#scope-2">Write or read the reviews on the week page</a>' in page
     assert f'<a href="{week.get_absolute_url()}#scope-2">Paper 1</a>' in page
+
+
+def test_a_caption_heads_the_links_it_introduces_each_with_its_site(client):
+    import re
+
+    from tests.factories import PaperFactory, ResourceFactory, WeekFactory
+
+    week = WeekFactory(number=6)
+    paper = PaperFactory(week=week, position=1)
+    caption = "Two very good videos on what back-propagation is"
+    for position, video in enumerate(("abc", "def")):
+        ResourceFactory(
+            week=week, paper=paper, kind="video", title="", note=caption, position=position,
+            url=f"https://www.youtube.com/watch?v={video}",
+        )  # fmt: skip
+    page = client.get(paper.get_absolute_url()).content.decode()
+    assert page.count(caption) == 1
+    under = re.search(rf"{caption}</span>\s*<ul class=\"resources-under-note\">(.*?)</ul>", page, re.DOTALL).group(1)
+    assert under.count('<span class="resource-host">youtube.com</span>') == 2
