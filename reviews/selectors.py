@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.timesince import timesince
 
 from core.roles import is_in_the_group, is_member, organisers_q
 from members import avatars
@@ -337,13 +338,24 @@ def _member_url(username: str) -> str:
     return f"{_member_url_prefix()}{quote(username, safe=RFC3986_SUBDELIMS + '~:@')}/"
 
 
+def _ago(moment, now) -> str:
+    """How long ago, for the last week ("just now", "3 hours ago"); older comments show their date only.
+    Kept pages live a minute at most, so the words stay true."""
+    seconds = (now - moment).total_seconds()
+    if seconds < 60:
+        return "just now"
+    if seconds > 7 * 86400:
+        return ""
+    return f"{timesince(moment, now, depth=1)} ago"
+
+
 def comments_at(*, review: Review, places: list[CommentPlace]) -> list[Comment]:
     """The comments at ``places`` (a page of threads), in that order, each with its place's ``depth``,
     ``indent`` (the depth capped at ``COMMENT_MAX_INDENT``, for display) and ``thread``, the
     ``parent_comment`` it replies to (None for a top-level one), and its author's ``author_name``,
     ``author_username``, ``author_url`` (their member page), ``author_is_organiser`` and avatar
     (``author_initials``, ``author_hue``, ``members.avatars``), and when it was
-    written in the site's time zone (``created_iso``, ``created_label``).
+    written in the site's time zone (``created_iso``, ``created_label``, and ``created_ago`` within a week).
 
     Only these rows are read in full (no Markdown sources), with the author's name as columns rather
     than two more model instances per comment."""
@@ -357,7 +369,7 @@ def comments_at(*, review: Review, places: list[CommentPlace]) -> list[Comment]:
         )
     )
     by_pk = {comment.pk: comment for comment in found}
-    zone, month_names = timezone.get_current_timezone(), {}
+    zone, month_names, now = timezone.get_current_timezone(), {}, timezone.now()
     comments = []
     for place in places:
         comment = by_pk.get(place.pk)
@@ -376,6 +388,7 @@ def comments_at(*, review: Review, places: list[CommentPlace]) -> list[Comment]:
             month_names[local.month] = str(MONTHS_3[local.month]).title()
         comment.created_iso = local.isoformat()
         comment.created_label = f"{local.day} {month_names[local.month]}, {local:%H:%M}"
+        comment.created_ago = _ago(comment.created, now)
         comments.append(comment)
     return comments
 

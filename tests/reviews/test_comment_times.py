@@ -42,3 +42,20 @@ def test_a_comment_shows_its_time_in_the_site_time_zone(client, member, publishe
     client.force_login(member)
     page = client.get(published_review.get_absolute_url()).content.decode()
     assert '<time datetime="2026-02-04T01:30:00+05:30">4 Feb, 01:30</time>' in page
+
+
+def test_recent_comments_say_how_long_ago_and_older_ones_only_their_date(client, published_review, author):
+    from django.utils import timezone
+
+    from reviews.models import Comment
+    from tests.factories import CommentFactory
+
+    now = timezone.now()
+    for body, age in (("Fresh", None), ("Hours", timezone.timedelta(hours=3)), ("Old", timezone.timedelta(days=30))):
+        comment = CommentFactory(review=published_review, author=author, body=body)
+        if age is not None:  # the creation time is set on save: moved back afterwards
+            Comment.objects.filter(pk=comment.pk).update(created=now - age)
+    client.force_login(author)
+    page = client.get(published_review.get_absolute_url()).content.decode()
+    assert "(just now)" in page and "(3\xa0hours ago)" in page
+    assert page.count(" ago)") == 1  # the month-old one shows its date only
