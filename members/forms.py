@@ -33,3 +33,6 @@ class LoginForm(allauth_forms.LoginForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["login"].label = "Username or email"
+        if "remember" in self.fields:
+            self.fields["remember"].label = "Keep me signed in on this device"
+            self.fields["remember"].label_suffix = ""

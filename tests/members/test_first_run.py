@@ -37,3 +37,9 @@ def test_sign_up_and_confirmation_bring_the_member_back_to_the_week(client, djan
     link = confirmation_path(mail.outbox[0])
     response = client.post(link, follow=True)
     assert response.redirect_chain[-1][0] == week.get_absolute_url()
+
+
+def test_the_sign_in_page_offers_staying_signed_in_as_an_option_not_a_heading(client):
+    page = client.get(reverse("account_login")).content.decode()
+    assert '<label for="id_remember">Keep me signed in on this device</label>' in page
+    assert "Remember Me" not in page
