@@ -114,14 +114,14 @@ def forget_withdrawn_review(sender, review, **kwargs):
     _withdraw(Notification.objects.filter(about__in=abouts), WITHDRAWN_REVIEW_TITLE)
 
 
-def _tell_why(*, author, entry, what: str, where: str, afterwards: str, url: str) -> None:
+def _tell_why(*, author, entry, what: str, about: str, where: str, afterwards: str, url: str) -> None:
     """The author of something an organiser hid is told why: the reason and the organiser's note, never
     the text of anyone else."""
     reason = entry.get_reason_display()
     notify(
         recipient=author,
         kind=Kind.MODERATION,
-        about=f"hidden-{what}:{entry.pk}" if what != "comment" else f"hidden:{entry.pk}",
+        about=about,
         title=f"An organiser hid your {what}{where}: {reason}",
         body=f"{reason}." + (f"\n{entry.note}" if entry.note else "") + f"\n{afterwards}",
         url=url,
@@ -134,6 +134,7 @@ def tell_the_author_why(sender, comment, entry, **kwargs):
         author=comment.author,
         entry=entry,
         what="comment",
+        about=f"hidden:{entry.pk}",
         where="",
         afterwards="The organisers keep its text; you can still delete it.",
         url=comment.get_absolute_url(),
@@ -146,6 +147,7 @@ def tell_the_review_author_why(sender, review, entry, **kwargs):
         author=review.author,
         entry=entry,
         what="review",
+        about=f"hidden-review:{entry.pk}",
         where=f" ({_where(review)})",
         afterwards="You and the organisers can still read it; it stays as it is until an organiser shows it again.",
         url=review.get_absolute_url(),

@@ -243,18 +243,14 @@ class Candidate:
     rank: float
 
 
-def _newest(matching, search_query) -> list[Candidate]:
-    newest = matching.order_by("-written_at", "-pk")
-    rank = SearchRank(F("search_vector"), search_query) if search_query is not None else Value(0.0)
-    rows = newest.annotate(rank=rank).values_list("pk", "kind", "rank")[:CANDIDATES]
-    return [Candidate(pk, kind, rank) for pk, kind, rank in rows]
-
-
 def _candidates(matching, search_query) -> list[Candidate]:
     """The newest ``CANDIDATES`` matches, best first: by rank on PostgreSQL, then newest (the sort is
     stable). One query of narrow rows: PostgreSQL either walks the newest-first covering index and stops
     at ``CANDIDATES`` (a common word) or collects the few matches through the GIN index (a rare one)."""
-    return sorted(_newest(matching, search_query), key=lambda candidate: -candidate.rank)
+    rank = SearchRank(F("search_vector"), search_query) if search_query is not None else Value(0.0)
+    rows = matching.order_by("-written_at", "-pk").annotate(rank=rank).values_list("pk", "kind", "rank")
+    newest = [Candidate(pk, kind, rank) for pk, kind, rank in rows[:CANDIDATES]]
+    return sorted(newest, key=lambda candidate: -candidate.rank)
 
 
 def _with_headlines(rows, search_query):

@@ -13,7 +13,17 @@ from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import sync_playwright
 
-from tests.factories import PaperFactory, ReviewScopeFactory, WeekFactory
+from members.services import profile_update
+from reviews.items import review_items_sync
+from tests.factories import (
+    CommentFactory,
+    PaperFactory,
+    ResourceFactory,
+    ReviewFactory,
+    ReviewScopeFactory,
+    UserFactory,
+    WeekFactory,
+)
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make around it
 # are still plain synchronous calls.
@@ -144,3 +154,23 @@ def open_scope(transactional_db):
         return scope
 
     return make
+
+
+@pytest.fixture
+def journey(transactional_db):
+    """A small journey: two weeks, a paper with resources, a review with agenda items and a reply."""
+    today = timezone.localdate()
+    week = WeekFactory(number=1, title="Back-propagation", reading_starts=today, intro="Read **both** papers.")
+    WeekFactory(number=2, title="Convolutions", reading_starts=today + timezone.timedelta(days=7))
+    scope = ReviewScopeFactory(week=week, position=1)
+    paper = PaperFactory(week=week, position=1, title="Learning representations", focus_note="Section 2 only")
+    scope.papers.add(paper)
+    ResourceFactory(week=week, paper=paper, topic="CNN")
+    ResourceFactory(week=week, kind="blog")
+    author = UserFactory(username="ada")
+    profile_update(user=author, display_name="Ada Lovelace", bio="Reads about engines.")
+    review = ReviewFactory(scope=scope, author=author, confusions="- What does Eq. (2) mean?\n- And Fig. 1?")
+    review_items_sync(review=review)  # as saving it on the site would
+    parent = CommentFactory(review=review, author=author)
+    CommentFactory(review=review, parent=parent)
+    return {"week": week, "scope": scope, "review": review, "author": author}

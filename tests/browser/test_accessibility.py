@@ -5,45 +5,20 @@ import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from members.services import organiser_grant, profile_update
+from members.services import organiser_grant
 from notifications.emails import unsubscribe_token
 from reviews.items import review_items_sync
 from reviews.models import Review
 from reviews.services import item_outcome_set, item_pin_toggle, items_merge
 from tests.factories import (
-    CommentFactory,
-    PaperFactory,
-    ResourceFactory,
     ReviewFactory,
-    ReviewScopeFactory,
     UserFactory,
-    WeekFactory,
 )
 
 BLOCKING_IMPACTS = {"serious", "critical"}
 AXE = Axe()
-
-
-@pytest.fixture
-def journey(transactional_db):
-    today = timezone.localdate()
-    week = WeekFactory(number=1, title="Back-propagation", reading_starts=today, intro="Read **both** papers.")
-    WeekFactory(number=2, title="Convolutions", reading_starts=today + timezone.timedelta(days=7))
-    scope = ReviewScopeFactory(week=week, position=1)
-    paper = PaperFactory(week=week, position=1, title="Learning representations", focus_note="Section 2 only")
-    scope.papers.add(paper)
-    ResourceFactory(week=week, paper=paper, topic="CNN")
-    ResourceFactory(week=week, kind="blog")
-    author = UserFactory(username="ada")
-    profile_update(user=author, display_name="Ada Lovelace", bio="Reads about engines.")
-    review = ReviewFactory(scope=scope, author=author, confusions="- What does Eq. (2) mean?\n- And Fig. 1?")
-    review_items_sync(review=review)  # as saving it on the site would
-    parent = CommentFactory(review=review, author=author)
-    CommentFactory(review=review, parent=parent)
-    return {"week": week, "scope": scope, "review": review, "author": author}
 
 
 def serious_violations(page) -> list[str]:

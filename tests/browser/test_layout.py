@@ -5,7 +5,6 @@ header and the first heading, and the safe button before the risky one."""
 import pytest
 
 from members.services import organiser_grant
-from tests.browser.test_accessibility import journey  # noqa: F401 (the same small journey, a fixture)
 from tests.factories import UserFactory
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
@@ -46,7 +45,7 @@ def layout_problems(page) -> list[str]:
 
 
 @pytest.mark.parametrize("viewport", VIEWPORTS)
-def test_pages_fit_the_screen_and_headings_breathe(new_page, sign_in, journey, viewport, screenshot):  # noqa: F811
+def test_pages_fit_the_screen_and_headings_breathe(new_page, sign_in, journey, viewport, screenshot):
     organiser = UserFactory(username="olivia")
     organiser_grant(user=organiser)
     week_form = f"/admin/papers/week/{journey['week'].pk}/change/"
@@ -67,14 +66,14 @@ def test_pages_fit_the_screen_and_headings_breathe(new_page, sign_in, journey, v
     assert not problems, problems
 
 
-def test_the_safe_action_comes_before_publishing(page, sign_in, journey):  # noqa: F811
+def test_the_safe_action_comes_before_publishing(page, sign_in, journey):
     sign_in(page, UserFactory(username="grace"))
     page.goto("/weeks/1/reviews/1/write/")
     labels = page.locator("form.review-form .form-actions button").all_inner_texts()
     assert labels.index("Save draft") < labels.index("Publish"), labels
 
 
-def test_dark_scheme_pages(page, sign_in, journey, screenshot):  # noqa: F811
+def test_dark_scheme_pages(page, sign_in, journey, screenshot):
     """The same pages for a system set to dark: screenshots, and the page's colours come from the dark set."""
     page.emulate_media(color_scheme="dark")
     sign_in(page, journey["author"])
