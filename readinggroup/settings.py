@@ -275,9 +275,10 @@ LOGGING = {
 }
 
 # Accounts (django-allauth): sign in with username or email, email verified before anything else.
+# Django's and allauth's, reading the profile along with the user row (the header shows the display name).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "members.auth_backends.MemberModelBackend",
+    "members.auth_backends.MemberAccountBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"

@@ -247,7 +247,7 @@ def subjects(sessions: int = 20) -> dict:
 
 def session_cookie(user) -> str:
     client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend="members.auth_backends.MemberModelBackend")
     return client.cookies["sessionid"].value
 
 

@@ -81,7 +81,7 @@ def pages() -> tuple[dict, int]:
     def client(user=None):
         browser = Client(SERVER_NAME="127.0.0.1", raise_request_exception=False)  # a 500 is a result
         if user is not None:
-            browser.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+            browser.force_login(user, backend="members.auth_backends.MemberModelBackend")
             # A browser has had the CSRF cookie since its first page (the sign-in form).
             browser.cookies[settings.CSRF_COOKIE_NAME] = get_random_string(32)
         return browser
