@@ -1,6 +1,7 @@
 // One comment form per review page. Each comment's "Reply" link works without script (it reloads the page
-// with ?reply=<pk>, and the server points the form at that comment); with script it points the form at the
-// comment in place: sets the hidden parent field, says whom the reply answers, and moves focus to the text.
+// with ?reply=<pk>, and the server points the form at that comment); with script it moves the form into
+// the comment's card, sets the hidden parent field, says whom the reply answers and moves focus to the
+// text. "Cancel reply" puts the form back under the discussion, text and all.
 // No inline script or style (CSP): the data comes from the links' data-reply-to / data-reply-name attributes.
 (function () {
   "use strict";
@@ -18,6 +19,9 @@
   if (!parent || !body || !context || !contextLink || !cancel || !submit) {
     return;
   }
+  // Where the form lives when it starts a new thread.
+  const home = document.createComment("comment form");
+  form.parentNode.insertBefore(home, form);
 
   function pointAt(pk, name) {
     parent.value = pk || "";
@@ -27,6 +31,14 @@
     submit.textContent = pk ? submit.dataset.replyLabel : submit.dataset.commentLabel;
     if (label) {
       label.textContent = pk ? "Your reply" : "Comment";
+    }
+    const card = pk ? document.getElementById("comment-" + pk) : null;
+    if (card) {
+      card.appendChild(form);
+      form.classList.add("is-inline");
+    } else {
+      home.parentNode.insertBefore(form, home.nextSibling);
+      form.classList.remove("is-inline");
     }
   }
 
@@ -46,4 +58,10 @@
     pointAt("", "");
     body.focus();
   });
+
+  // Arrived through a no-script Reply link (?reply=<pk>): the form goes under that comment too.
+  if (parent.value) {
+    pointAt(parent.value, contextLink.textContent);
+    form.scrollIntoView({ block: "nearest" });
+  }
 })();

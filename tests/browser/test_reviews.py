@@ -146,6 +146,10 @@ def test_reply_link_points_the_one_form_at_the_comment_and_the_reply_lands_under
     page.locator(f"#comment-{first.pk}").get_by_role("link", name="Reply", exact=True).click()
     expect(page.locator("#reply-context")).to_contain_text("Replying to kurt")
     expect(page.get_by_label("Your reply")).to_be_focused()
+    # The box opens inside the card of the comment it answers, above the next thread.
+    expect(page.locator(f"#comment-{first.pk} form#reply-form")).to_be_visible()
+    second_top = page.get_by_text("Second thread").bounding_box()["y"]
+    assert page.get_by_label("Your reply").bounding_box()["y"] < second_top
     assert "reply=" not in page.url  # the script pointed the form in place, without a reload
     page.get_by_label("Your reply").fill("An answer to the *first* thread.")
     screenshot("replying")
@@ -169,8 +173,12 @@ def test_cancelling_a_reply_posts_a_new_comment_instead(page, sign_in, week_with
     sign_in(page, member)
     page.goto(alan_review.get_absolute_url())
     page.locator(f"#comment-{first.pk}").get_by_role("link", name="Reply", exact=True).click()
+    page.get_by_label("Your reply").fill("Started as a reply")
     page.get_by_role("link", name="Cancel reply").click()
     expect(page.locator("#reply-context")).to_be_hidden()
+    # The form is back under the discussion, its text kept.
+    expect(page.locator(f"#comment-{first.pk} form#reply-form")).to_have_count(0)
+    expect(page.get_by_label("Comment")).to_have_value("Started as a reply")
     page.get_by_label("Comment").fill("A thread of its own.")
     page.get_by_role("button", name="Post comment").click()
     expect(page.get_by_text("Your comment is posted.")).to_be_visible()
@@ -212,3 +220,76 @@ def test_the_autosave_prompt_offers_text_that_really_differs_and_says_what_resto
     status.get_by_role("button", name="Restore that text").click()
     expect(page.get_by_label("Summary")).to_have_value("Second words, never saved")
     expect(status).to_have_text("Restored the text kept in this browser. Save draft to store it on the site.")
+
+
+def test_without_a_click_a_reply_link_from_elsewhere_opens_the_box_under_its_comment(
+    page, sign_in, week_with_a_review
+):
+    member = UserFactory(username="ada")
+    alan_review = Review.objects.get(author__username="alan")
+    ReviewFactory(scope=alan_review.scope, author=member)
+    first = CommentFactory(review=alan_review, author__username="kurt", body="First thread")
+    CommentFactory(review=alan_review, body="Second thread")
+    sign_in(page, member)
+    page.goto(f"{alan_review.get_absolute_url()}?reply={first.pk}#reply-form")
+    expect(page.locator(f"#comment-{first.pk} form#reply-form")).to_be_visible()
+    expect(page.locator("#reply-context")).to_contain_text("Replying to kurt")
+
+
+def a_long_thread(review, replies: int):
+    root = CommentFactory(review=review, author__username="kurt", body="Where does the gradient go?")
+    answers = [CommentFactory(review=review, parent=root, body=f"Answer number {n}") for n in range(1, replies + 1)]
+    CommentFactory(review=review, body="A thread of its own")
+    return root, answers
+
+
+def test_a_long_thread_folds_its_middle_replies_behind_a_button(page, sign_in, week_with_a_review, screenshot):
+    member = UserFactory(username="ada")
+    alan_review = Review.objects.get(author__username="alan")
+    ReviewFactory(scope=alan_review.scope, author=member)
+    root, answers = a_long_thread(alan_review, replies=8)
+    sign_in(page, member)
+    page.goto(alan_review.get_absolute_url())
+
+    # The question, its first answer and the last two show; the five between are folded.
+    for shown in (answers[0], answers[-2], answers[-1]):
+        expect(page.locator(f"#comment-{shown.pk}")).to_be_visible()
+    for folded in answers[1:-2]:
+        expect(page.locator(f"#comment-{folded.pk}")).to_be_hidden()
+    expect(page.get_by_text("A thread of its own")).to_be_visible()
+    more = page.get_by_role("button", name="Show 5 more replies")
+    screenshot("long-thread-folded")
+    more.focus()
+    page.keyboard.press("Enter")
+    for reply in answers:
+        expect(page.locator(f"#comment-{reply.pk}")).to_be_visible()
+    expect(more).to_have_count(0)
+    expect(page.locator(f"#comment-{answers[1].pk} .comment-permalink")).to_be_focused()
+
+
+def test_a_link_to_a_folded_reply_opens_its_thread(page, sign_in, week_with_a_review):
+    member = UserFactory(username="ada")
+    alan_review = Review.objects.get(author__username="alan")
+    ReviewFactory(scope=alan_review.scope, author=member)
+    root, answers = a_long_thread(alan_review, replies=8)
+    sign_in(page, member)
+    page.goto(f"{alan_review.get_absolute_url()}#comment-{answers[3].pk}")
+    expect(page.locator(f"#comment-{answers[3].pk}")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("more replies"))).to_have_count(0)
+
+    page.goto(alan_review.get_absolute_url())
+    expect(page.locator(f"#comment-{answers[3].pk}")).to_be_hidden()
+    page.evaluate(f"window.location.hash = 'comment-{answers[3].pk}'")
+    expect(page.locator(f"#comment-{answers[3].pk}")).to_be_visible()
+
+
+def test_a_thread_of_five_replies_is_shown_whole(page, sign_in, week_with_a_review):
+    member = UserFactory(username="ada")
+    alan_review = Review.objects.get(author__username="alan")
+    ReviewFactory(scope=alan_review.scope, author=member)
+    root, answers = a_long_thread(alan_review, replies=5)
+    sign_in(page, member)
+    page.goto(alan_review.get_absolute_url())
+    for reply in answers:
+        expect(page.locator(f"#comment-{reply.pk}")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("more repl"))).to_have_count(0)
