@@ -157,6 +157,15 @@ def test_votes_on_this_weeks_agenda_are_counted_and_link_to_it(client, member, c
     assert f'You marked <a href="{agenda}">3 items on the agenda</a>.' in box
 
 
+def test_the_home_page_greets_a_signed_in_member_by_name_not_with_the_visitors_tagline(client, member, current_week):
+    add_scope(current_week, 1)
+    client.force_login(member)
+    home = client.get(HOME).content.decode()
+    assert "<h1>Welcome back, member</h1>" in home
+    assert "Read a paper a week, together" not in home
+    assert "Read a paper a week, together" in Client().get(HOME).content.decode()
+
+
 def test_no_votes_yet_reads_zero(client, member, current_week):
     add_scope(current_week, 1)
     client.force_login(member)
