@@ -222,9 +222,7 @@ def test_the_autosave_prompt_offers_text_that_really_differs_and_says_what_resto
     expect(status).to_have_text("Restored the text kept in this browser. Save draft to store it on the site.")
 
 
-def test_without_a_click_a_reply_link_from_elsewhere_opens_the_box_under_its_comment(
-    page, sign_in, week_with_a_review
-):
+def test_without_a_click_a_reply_link_from_elsewhere_opens_the_box_under_its_comment(page, sign_in, week_with_a_review):
     member = UserFactory(username="ada")
     alan_review = Review.objects.get(author__username="alan")
     ReviewFactory(scope=alan_review.scope, author=member)
