@@ -36,3 +36,31 @@ class LoginForm(allauth_forms.LoginForm):
         if "remember" in self.fields:
             self.fields["remember"].label = "Keep me signed in on this device"
             self.fields["remember"].label_suffix = ""
+
+
+class SentenceCaseLabels:
+    """allauth's password forms say "New Password (again)"; the site writes labels in sentence case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if field.label:
+                field.label = _sentence_case(field.label)
+            if field.widget.attrs.get("placeholder"):
+                field.widget.attrs["placeholder"] = _sentence_case(field.widget.attrs["placeholder"])
+
+
+def _sentence_case(text: str) -> str:
+    return text[:1].upper() + text[1:].lower()
+
+
+class ChangePasswordForm(SentenceCaseLabels, allauth_forms.ChangePasswordForm):
+    pass
+
+
+class SetPasswordForm(SentenceCaseLabels, allauth_forms.SetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(SentenceCaseLabels, allauth_forms.ResetPasswordKeyForm):
+    pass

@@ -283,7 +283,13 @@ AUTHENTICATION_BACKENDS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "members.forms.LoginForm", "signup": "members.adapter.SignupForm"}
+ACCOUNT_FORMS = {
+    "login": "members.forms.LoginForm",
+    "signup": "members.adapter.SignupForm",
+    "change_password": "members.forms.ChangePasswordForm",
+    "set_password": "members.forms.SetPasswordForm",
+    "reset_password_from_key": "members.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
 # New usernames: ASCII letters, digits and . _ - only, and not a look-alike of an existing member's name.

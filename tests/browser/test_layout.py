@@ -8,9 +8,42 @@ from members.services import organiser_grant
 from tests.factories import UserFactory
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-SIGNED_OUT = ["/", "/weeks/1/", "/weeks/1/papers/1/", "/search/?q=learning", "/accounts/login/", "/accounts/signup/"]
-MEMBER = ["/", "/weeks/1/", "REVIEW", "/weeks/1/reviews/1/write/", "/weeks/1/agenda/", "/members/ada/"]
-ORGANISER = ["/weeks/1/", "/desk/weeks/", "/desk/weeks/1/", "/admin/", "/admin/papers/week/", "WEEK_FORM"]
+SIGNED_OUT = [
+    "/",
+    "/weeks/1/",
+    "/weeks/1/papers/1/",
+    "/search/?q=learning",
+    "/markdown/",
+    "/accounts/login/",
+    "/accounts/signup/",
+    "/accounts/password/reset/",
+    "/no-such-page/",
+]
+MEMBER = [
+    "/",
+    "/weeks/1/",
+    "REVIEW",
+    "/weeks/1/reviews/1/",
+    "/weeks/1/reviews/1/write/",
+    "/weeks/1/agenda/",
+    "/members/ada/",
+    "/notifications/",
+    "/notifications/preferences/",
+    "/accounts/profile/",
+    "/accounts/password/change/",
+    "/accounts/email/",
+]
+ORGANISER = [
+    "/weeks/1/",
+    "/desk/weeks/",
+    "/desk/weeks/1/",
+    "/desk/members/ada/history/",
+    "/admin/",
+    "/admin/papers/week/",
+    "WEEK_FORM",
+    "/admin/reviews/review/",
+    "/admin/reviews/comment/",
+]
 
 
 def layout_problems(page) -> list[str]:
