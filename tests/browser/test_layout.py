@@ -4,7 +4,7 @@ header and the first heading, and the safe button before the risky one."""
 
 import pytest
 
-from members.services import organiser_grant
+from members.services import organiser_grant, profile_update
 from tests.factories import UserFactory
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
@@ -63,6 +63,7 @@ def layout_problems(page) -> list[str]:
               field.getClientRects().length && field.getBoundingClientRect().right > root.clientWidth + 1
             )).length,
             gap: header && heading ? heading.getBoundingClientRect().top - header.getBoundingClientRect().bottom : null,
+            headerHeight: header ? header.getBoundingClientRect().height : 0,
           };
         }"""
     )
@@ -72,6 +73,9 @@ def layout_problems(page) -> list[str]:
     # The admin is for organisers at a desk: on a phone its tables scroll inside their boxes, as Django's do.
     if facts["clipped"] and page.viewport_size["width"] >= 1280:
         problems.append(f"{facts['clipped']} field(s) or column(s) past the right edge")
+    # At a desk the site's header is one row, whatever the member's name (the admin has its own header).
+    if page.viewport_size["width"] >= 1280 and page.locator(".site-header").count() and facts["headerHeight"] > 72:
+        problems.append(f"the header wraps ({facts['headerHeight']:.0f} px high)")
     if facts["gap"] is not None and facts["gap"] < 12:
         problems.append(f"the page starts {facts['gap']:.0f} px below the header")
     return problems
@@ -81,6 +85,7 @@ def layout_problems(page) -> list[str]:
 def test_pages_fit_the_screen_and_headings_breathe(new_page, sign_in, journey, viewport, screenshot):
     organiser = UserFactory(username="olivia")
     organiser_grant(user=organiser)
+    profile_update(user=organiser, display_name="Olivia Wilhelmina Fernández-Castellanos", bio="")
     week_form = f"/admin/papers/week/{journey['week'].pk}/change/"
     problems = {}
     for who, urls in ((None, SIGNED_OUT), (journey["author"], MEMBER), (organiser, ORGANISER)):
