@@ -130,15 +130,22 @@ def test_text_survives_a_save_that_never_reached_the_site(page, sign_in, week_wi
     assert page.evaluate("Object.keys(localStorage).length") == 0  # saved on the site: the copy is gone
 
 
-def test_reply_link_points_the_one_form_at_the_comment_and_the_reply_lands_under_it(
-    page, sign_in, week_with_a_review, screenshot
-):
+def two_threads_for_a_reader(page, sign_in):
+    """Alan's review with kurt's "First thread" and a second one, and a reader signed in who may reply;
+    returns the review and kurt's comment."""
     member = UserFactory(username="ada")
     alan_review = Review.objects.get(author__username="alan")
     ReviewFactory(scope=alan_review.scope, author=member)
     first = CommentFactory(review=alan_review, author__username="kurt", body="First thread")
     CommentFactory(review=alan_review, body="Second thread")
     sign_in(page, member)
+    return alan_review, first
+
+
+def test_reply_link_points_the_one_form_at_the_comment_and_the_reply_lands_under_it(
+    page, sign_in, week_with_a_review, screenshot
+):
+    alan_review, first = two_threads_for_a_reader(page, sign_in)
     page.goto(alan_review.get_absolute_url())
     expect(page.locator("form#reply-form")).to_have_count(1)
     expect(page.locator("#reply-context")).to_be_hidden()
@@ -223,31 +230,28 @@ def test_the_autosave_prompt_offers_text_that_really_differs_and_says_what_resto
 
 
 def test_without_a_click_a_reply_link_from_elsewhere_opens_the_box_under_its_comment(page, sign_in, week_with_a_review):
-    member = UserFactory(username="ada")
-    alan_review = Review.objects.get(author__username="alan")
-    ReviewFactory(scope=alan_review.scope, author=member)
-    first = CommentFactory(review=alan_review, author__username="kurt", body="First thread")
-    CommentFactory(review=alan_review, body="Second thread")
-    sign_in(page, member)
+    alan_review, first = two_threads_for_a_reader(page, sign_in)
     page.goto(f"{alan_review.get_absolute_url()}?reply={first.pk}#reply-form")
     expect(page.locator(f"#comment-{first.pk} form#reply-form")).to_be_visible()
     expect(page.locator("#reply-context")).to_contain_text("Replying to kurt")
 
 
-def a_long_thread(review, replies: int):
+def open_a_long_thread(page, sign_in, replies: int):
+    """Alan's review with a question answered ``replies`` times and a thread after it, open for a reader;
+    returns the review and the answers, oldest first."""
+    review = Review.objects.get(author__username="alan")
+    reader = UserFactory(username="ada")
+    ReviewFactory(scope=review.scope, author=reader)
     root = CommentFactory(review=review, author__username="kurt", body="Where does the gradient go?")
     answers = [CommentFactory(review=review, parent=root, body=f"Answer number {n}") for n in range(1, replies + 1)]
     CommentFactory(review=review, body="A thread of its own")
-    return root, answers
+    sign_in(page, reader)
+    page.goto(review.get_absolute_url())
+    return review, answers
 
 
 def test_a_long_thread_folds_its_middle_replies_behind_a_button(page, sign_in, week_with_a_review, screenshot):
-    member = UserFactory(username="ada")
-    alan_review = Review.objects.get(author__username="alan")
-    ReviewFactory(scope=alan_review.scope, author=member)
-    root, answers = a_long_thread(alan_review, replies=8)
-    sign_in(page, member)
-    page.goto(alan_review.get_absolute_url())
+    _, answers = open_a_long_thread(page, sign_in, replies=8)
 
     # The question, its first answer and the last two show; the five between are folded.
     for shown in (answers[0], answers[-2], answers[-1]):
@@ -266,28 +270,20 @@ def test_a_long_thread_folds_its_middle_replies_behind_a_button(page, sign_in, w
 
 
 def test_a_link_to_a_folded_reply_opens_its_thread(page, sign_in, week_with_a_review):
-    member = UserFactory(username="ada")
-    alan_review = Review.objects.get(author__username="alan")
-    ReviewFactory(scope=alan_review.scope, author=member)
-    root, answers = a_long_thread(alan_review, replies=8)
-    sign_in(page, member)
-    page.goto(f"{alan_review.get_absolute_url()}#comment-{answers[3].pk}")
-    expect(page.locator(f"#comment-{answers[3].pk}")).to_be_visible()
-    expect(page.get_by_role("button", name=re.compile("more replies"))).to_have_count(0)
+    alan_review, answers = open_a_long_thread(page, sign_in, replies=8)
+    folded = page.locator(f"#comment-{answers[3].pk}")
+    expect(folded).to_be_hidden()
+    page.evaluate(f"window.location.hash = 'comment-{answers[3].pk}'")  # a link within the page
+    expect(folded).to_be_visible()
 
-    page.goto(alan_review.get_absolute_url())
-    expect(page.locator(f"#comment-{answers[3].pk}")).to_be_hidden()
-    page.evaluate(f"window.location.hash = 'comment-{answers[3].pk}'")
-    expect(page.locator(f"#comment-{answers[3].pk}")).to_be_visible()
+    page.goto("/")
+    page.goto(f"{alan_review.get_absolute_url()}#comment-{answers[3].pk}")  # a link from elsewhere
+    expect(folded).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("more replies"))).to_have_count(0)
 
 
 def test_a_thread_of_five_replies_is_shown_whole(page, sign_in, week_with_a_review):
-    member = UserFactory(username="ada")
-    alan_review = Review.objects.get(author__username="alan")
-    ReviewFactory(scope=alan_review.scope, author=member)
-    root, answers = a_long_thread(alan_review, replies=5)
-    sign_in(page, member)
-    page.goto(alan_review.get_absolute_url())
+    _, answers = open_a_long_thread(page, sign_in, replies=5)
     for reply in answers:
         expect(page.locator(f"#comment-{reply.pk}")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("more repl"))).to_have_count(0)
