@@ -80,10 +80,19 @@ def _from_snapshot(request, user_id, found: dict):
     return user
 
 
+def _upgrade_backend_path(request) -> None:
+    """A session signed in before its sign-in backend was renamed names the old path, which Django would
+    no longer accept (signing the member out); ``AUTHENTICATION_BACKEND_RENAMES`` maps it to the new one."""
+    renamed = getattr(settings, "AUTHENTICATION_BACKEND_RENAMES", {}).get(request.session.get(auth.BACKEND_SESSION_KEY))
+    if renamed:
+        request.session[auth.BACKEND_SESSION_KEY] = renamed
+
+
 def _load(request):
     user_id = session_user_id(request)
     if user_id is None:
         return auth.get_user(request)
+    _upgrade_backend_path(request)
     cache = versions.cache()
     try:
         found = getattr(request, "_fetched_for_user", None) or cache.get_many(keys_for(user_id))

@@ -280,6 +280,11 @@ AUTHENTICATION_BACKENDS = [
     "members.auth_backends.MemberModelBackend",
     "members.auth_backends.MemberAccountBackend",
 ]
+# Sessions signed in under the backends' earlier names stay signed in (core/cached_auth.py).
+AUTHENTICATION_BACKEND_RENAMES = {
+    "django.contrib.auth.backends.ModelBackend": "members.auth_backends.MemberModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend": "members.auth_backends.MemberAccountBackend",
+}
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 ACCOUNT_ADAPTER = "members.adapter.AccountAdapter"

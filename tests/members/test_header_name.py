@@ -55,3 +55,24 @@ def test_the_backends_refuse_an_inactive_account():
     gone = UserFactory(username="gone", is_active=False)
     assert MemberModelBackend().get_user(gone.pk) is None
     assert MemberAccountBackend().get_user(gone.pk) is None
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("django.contrib.auth.backends.ModelBackend", "members.auth_backends.MemberModelBackend"),
+        ("allauth.account.auth_backends.AuthenticationBackend", "members.auth_backends.MemberAccountBackend"),
+    ],
+)
+def test_a_member_signed_in_under_a_backends_old_name_stays_signed_in(client, old, new):
+    ada = UserFactory(username="ada")
+    profile_update(user=ada, display_name="Ada Lovelace", bio="")
+    client.force_login(ada, backend=old)
+    assert ">Ada Lovelace</a>" in header_of(client.get(reverse("home")))
+    assert client.session["_auth_user_backend"] == new
+    assert ">Ada Lovelace</a>" in header_of(client.get(reverse("home")))
+
+
+def test_a_session_naming_an_unknown_backend_is_still_signed_out(client):
+    client.force_login(UserFactory(username="ada"), backend="somewhere.else.Backend")
+    assert "Sign in</a>" in header_of(client.get(reverse("home")))
