@@ -10,7 +10,16 @@ CSS = Path(__file__).resolve().parents[1] / "static" / "css"
 TOKENS = CSS / "tokens.css"
 # The site's own sheets; the admin's extras follow the admin's variables, pygments.css is generated.
 SHEETS = [CSS / "components.css", CSS / "site.css", CSS / "prose.css"]
-COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?|oklch|lab)\(|\b(?:white|black|red|blue|green|gray|grey)\b")
+NAMED_COLOURS = (
+    "white|black|red|green|blue|yellow|orange|purple|pink|brown|gray|grey|silver|maroon|olive|lime|aqua|teal|"
+    "navy|fuchsia|magenta|cyan|gold|indigo|violet|coral|salmon|khaki|beige|ivory|crimson|tomato|orchid|plum|tan"
+)
+COLOUR = re.compile(
+    r"#[0-9a-fA-F]{3,8}\b|\b(?:rgba?|hsla?|hwb|oklch|oklab|lab|lch|color)\(|(?<![-\w])(?:"
+    + NAMED_COLOURS
+    + r")(?![-\w])",
+    re.I,
+)
 SPACING = r"(?:margin|padding)(?:-(?:top|bottom|left|right))?|gap|row-gap|column-gap"
 
 

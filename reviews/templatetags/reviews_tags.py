@@ -6,13 +6,12 @@ from django.utils.functional import cached_property
 from core.roles import is_member, is_organiser
 from members import avatars
 from members.models import display_name
+from members.templatetags.members_tags import member_name
 
 register = template.Library()
 
 
-@register.filter
-def member_name(user) -> str:
-    return display_name(user)
+register.filter("member_name", member_name)
 
 
 @register.inclusion_tag("reviews/_avatar.html")

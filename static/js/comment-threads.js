@@ -1,7 +1,8 @@
 // Long threads read like a discussion, not a wall: a thread with more than SHOW_ALL replies shows its
 // first reply and its last SHOW_LAST, and a "Show N more replies" button in between. Without script every
-// reply shows. A thread holding the comment the address points at (a permalink, a notification, the reply
-// just posted) stays open, and following a link to a folded reply unfolds its thread.
+// reply shows. A thread stays open when it holds the comment the address points at (a permalink, a
+// notification, the reply just posted, or the comment a ?reply= link answers), and following a link to a
+// folded reply unfolds its thread.
 (function () {
   "use strict";
   const SHOW_ALL = 5;
@@ -20,9 +21,16 @@
     }
   });
 
-  function targetOf(hash) {
-    const id = decodeURIComponent((hash || "").slice(1));
-    return id ? document.getElementById(id) : null;
+  // The comment holding what the address points at, if any.
+  function commentAt(hash) {
+    let id = "";
+    try {
+      id = decodeURIComponent((hash || "").slice(1));
+    } catch (error) {
+      return null;
+    }
+    const element = id ? document.getElementById(id) : null;
+    return element ? element.closest("li.comment") : null;
   }
 
   function fold(thread) {
@@ -34,22 +42,26 @@
     button.type = "button";
     button.className = "button-small button-quiet";
     button.textContent = "Show " + folded.length + " more " + (folded.length === 1 ? "reply" : "replies");
-    button.setAttribute("aria-expanded", "false");
     more.appendChild(button);
     folded.forEach(function (item) {
       item.hidden = true;
     });
     list.insertBefore(more, folded[0]);
 
-    function unfold(focusFirst) {
+    function unfold(moveFocus) {
       folded.forEach(function (item) {
         item.hidden = false;
       });
       more.remove();
-      if (focusFirst) {
-        const link = folded[0].querySelector(".comment-permalink") || folded[0].querySelector("a");
+      if (moveFocus) {
+        // The first reply shown, so that the keyboard carries on where the button was.
+        const first = folded[0];
+        const link = first.querySelector(".comment-permalink");
         if (link) {
           link.focus();
+        } else {
+          first.setAttribute("tabindex", "-1");
+          first.focus();
         }
       }
     }
@@ -59,28 +71,25 @@
     return { items: folded, unfold: unfold };
   }
 
-  const target = targetOf(window.location.hash);
+  const replyTo = new URLSearchParams(window.location.search).get("reply");
+  const kept = [commentAt(window.location.hash), commentAt("#comment-" + (replyTo || ""))];
   const folds = [];
   threads.forEach(function (thread) {
-    if (thread.length - 1 <= SHOW_ALL || (target && thread.indexOf(target) !== -1)) {
-      return;
+    const holdsKept = kept.some(function (comment) {
+      return comment && thread.indexOf(comment) !== -1;
+    });
+    if (thread.length - 1 > SHOW_ALL && !holdsKept) {
+      folds.push(fold(thread));
     }
-    folds.push(fold(thread));
   });
 
-  function reveal(hash) {
-    const element = targetOf(hash);
-    if (!element) {
-      return;
-    }
+  window.addEventListener("hashchange", function () {
+    const comment = commentAt(window.location.hash);
     folds.forEach(function (folded) {
-      if (folded.items.indexOf(element) !== -1 && element.hidden) {
+      if (comment && comment.hidden && folded.items.indexOf(comment) !== -1) {
         folded.unfold(false);
-        element.scrollIntoView();
+        comment.scrollIntoView();
       }
     });
-  }
-  window.addEventListener("hashchange", function () {
-    reveal(window.location.hash);
   });
 })();

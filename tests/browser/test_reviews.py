@@ -287,3 +287,10 @@ def test_a_thread_of_five_replies_is_shown_whole(page, sign_in, week_with_a_revi
     for reply in answers:
         expect(page.locator(f"#comment-{reply.pk}")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("more repl"))).to_have_count(0)
+
+
+def test_a_reply_link_to_a_reply_in_the_middle_of_a_long_thread_opens_the_box_there(page, sign_in, week_with_a_review):
+    alan_review, answers = open_a_long_thread(page, sign_in, replies=8)
+    page.goto(f"{alan_review.get_absolute_url()}?reply={answers[3].pk}#reply-form")
+    expect(page.locator(f"#comment-{answers[3].pk} form#reply-form")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("more replies"))).to_have_count(0)

@@ -121,3 +121,18 @@ def test_changing_the_password_with_the_sentence_case_form_works(client, member)
     )
     member.refresh_from_db()
     assert member.check_password("a-new-password-77")
+
+
+def test_a_member_without_a_password_sets_one_on_a_page_in_the_sites_words(client):
+    invited = UserFactory(username="invited")
+    invited.set_unusable_password()
+    invited.save()
+    client.force_login(invited)
+    page = client.get(reverse("account_set_password"))
+    check(page, "Set a password", "Set password")
+    assert page_text(page)["labels"] == ["Password", "Password (again)"]
+    client.post(
+        reverse("account_set_password"), {"password1": "a-first-password-52", "password2": "a-first-password-52"}
+    )
+    invited.refresh_from_db()
+    assert invited.check_password("a-first-password-52")
