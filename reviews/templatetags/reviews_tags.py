@@ -4,22 +4,8 @@ from django.template.defaultfilters import pluralize
 from django.utils.functional import cached_property
 
 from core.roles import is_member, is_organiser
-from members import avatars
-from members.models import display_name
-from members.templatetags.members_tags import member_name
 
 register = template.Library()
-
-
-register.filter("member_name", member_name)
-
-
-@register.inclusion_tag("reviews/_avatar.html")
-def avatar(user):
-    """A member's initials on their colour (``members.avatars``), for bylines."""
-    name = display_name(user)
-    username = user.get_username() if user is not None else ""
-    return {"initials": avatars.initials(name), "hue": avatars.hue(username)}
 
 
 class CommentPermissions:
